@@ -1,0 +1,133 @@
+/* Finding configuration files under a filesystem root and reading them with bounded reads.
+ * Paths in an entry are kept as the file wrote them (absolute within that filesystem); the
+ * root they are relative to is stored beside them. */
+#include "bootcfg/bootcfg.h"
+#include "util/util.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const bls_dirs[] = { "loader/entries", "boot/loader/entries" };
+
+static void warnf(void (*warn)(void *, const char *), void *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void warnf(void (*warn)(void *, const char *), void *ctx, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	if (!warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warn(ctx, msg);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int ends_with_conf(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 5 && strcmp(name + n - 5, ".conf") == 0;
+}
+
+/* Collects the *.conf names of DIR, sorted; returns their count. NAMES has room for
+ * BOOT_DIR_SCAN_MAX pointers into STORE. */
+static int list_conf_files(const char *dir, char (*store)[256], char **names)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0, seen = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)) && seen++ < BOOT_DIR_SCAN_MAX && n < BOOT_DIR_SCAN_MAX) {
+		if (de->d_name[0] == '.' || !ends_with_conf(de->d_name) || strlen(de->d_name) > 255)
+			continue;
+		strcpy(store[n], de->d_name);
+		names[n] = store[n];
+		n++;
+	}
+	closedir(d);
+	qsort(names, (size_t)n, sizeof(names[0]), name_cmp);
+	return n;
+}
+
+int bootcfg_scan_bls(const char *root, struct boot_list *list,
+		     void (*warn)(void *ctx, const char *msg), void *ctx)
+{
+	static char store[BOOT_DIR_SCAN_MAX][256];
+	static char *names[BOOT_DIR_SCAN_MAX];
+	static char buf[BOOT_CONFIG_MAX + 1];
+	struct stat st;
+	int added = 0;
+
+	if (stat(root, &st) < 0)
+		return -errno;
+	for (size_t d = 0; d < ARRAY_SIZE(bls_dirs); d++) {
+		char dir[BOOT_PATH_MAX], path[BOOT_PATH_MAX * 2];
+		int n;
+
+		if (path_join(dir, sizeof(dir), root, bls_dirs[d]) < 0)
+			continue;
+		n = list_conf_files(dir, store, names);
+		if (n < 0)
+			continue; /* no such directory is the common case */
+		for (int i = 0; i < n; i++) {
+			struct boot_entry *e;
+			char id[BOOT_ID_MAX], err[160];
+			ssize_t len;
+
+			if (path_join(path, sizeof(path), dir, names[i]) < 0)
+				continue;
+			if (list->n >= BOOT_MAX_ENTRIES) {
+				list->dropped++;
+				warnf(warn, ctx, "%s: skipped: more than %d boot entries", path,
+				      BOOT_MAX_ENTRIES);
+				continue;
+			}
+			len = read_file_bounded(path, buf, BOOT_CONFIG_MAX);
+			if (len < 0) {
+				warnf(warn, ctx, "%s: skipped: %s", path,
+				      len == -EFBIG ? "larger than 64 KiB" : errno_name((int)-len));
+				continue;
+			}
+			snprintf(id, sizeof(id), "%.*s", (int)(strlen(names[i]) - 5), names[i]);
+			e = &list->entries[list->n];
+			if (bls_parse(buf, (size_t)len, id, e, err, sizeof(err)) < 0) {
+				warnf(warn, ctx, "%s: skipped: %s", path, err);
+				continue;
+			}
+			snprintf(e->root, sizeof(e->root), "%s", root);
+			snprintf(e->source, sizeof(e->source), "/%s/%s", bls_dirs[d], names[i]);
+			list->n++;
+			added++;
+		}
+	}
+	return added;
+}
+
+int bootcfg_scan(const char *root, struct boot_list *list,
+		 void (*warn)(void *ctx, const char *msg), void *ctx)
+{
+	return bootcfg_scan_bls(root, list, warn, ctx);
+}
+
+const char *boot_format_name(enum boot_format f)
+{
+	switch (f) {
+	case BOOT_FORMAT_BLS:
+		return "bls";
+	}
+	return "unknown";
+}

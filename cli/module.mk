@@ -1,0 +1,2 @@
+CLI_SRCS += cli/main.c
+CLI_SRCS += cli/usage.c

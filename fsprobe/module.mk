@@ -1,0 +1,3 @@
+LIB_SRCS += fsprobe/fsprobe.c
+UNIT_SRCS += tests/unit/test_fsprobe.c
+FUZZ_TARGETS += fsprobe

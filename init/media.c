@@ -1,0 +1,180 @@
+/* Boot media: block devices as they appear under /sys/class/block, each probed for a
+ * filesystem embark can read and mounted read-only under /run/embark/media/<name>.
+ * ext* are mounted with "noload": a read-only mount would still replay a dirty journal, and a
+ * boot loader must never write to the disks it reads. */
+#include "init/internal.h"
+#include "util/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEV_NAME_MAX 32
+#define MEDIA_OPEN_RETRIES 20 /* scans a device node may be missing for before giving up */
+
+struct medium {
+	char name[DEV_NAME_MAX];
+	unsigned open_failures;
+	int done; /* probed (and mounted or not): never looked at again */
+};
+
+static struct medium media[MEDIA_MAX];
+static unsigned nmedia;
+static unsigned char probe_buf[FSPROBE_BYTES];
+
+static const char *const skip_prefixes[] = { "loop", "ram", "zram", "nbd", "fd" };
+
+static int skipped_kind(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(skip_prefixes); i++)
+		if (strncmp(name, skip_prefixes[i], strlen(skip_prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
+static struct medium *medium_get(const char *name)
+{
+	for (unsigned i = 0; i < nmedia; i++)
+		if (strcmp(media[i].name, name) == 0)
+			return &media[i];
+	if (nmedia >= MEDIA_MAX || str_copy(media[nmedia].name, DEV_NAME_MAX, name) < 0)
+		return NULL;
+	return &media[nmedia++];
+}
+
+/* A whole disk with a partition table: its partitions are the media, not the disk. */
+static int has_partitions(const char *name)
+{
+	char dir[320], part[640];
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	int found = 0, seen = 0;
+
+	snprintf(dir, sizeof(dir), "/sys/class/block/%s", name);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while (!found && (de = readdir(d)) && seen++ < 512) {
+		if (strncmp(de->d_name, name, strlen(name)) != 0)
+			continue;
+		snprintf(part, sizeof(part), "%s/%s/partition", dir, de->d_name);
+		found = stat(part, &st) == 0;
+	}
+	closedir(d);
+	return found;
+}
+
+static unsigned long long sectors_of(const char *name)
+{
+	char path[320], buf[32];
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/size", name);
+	if (read_file_bounded(path, buf, sizeof(buf) - 1) <= 0)
+		return 0;
+	return strtoull(buf, NULL, 10);
+}
+
+static void scan_warn(void *ctx, const char *msg)
+{
+	elog(LOG_WARN, "%s: %s", (const char *)ctx, msg);
+}
+
+/* Probes, mounts and scans one device; returns 1 when it is finished with (whatever the
+ * outcome), 0 to look again on a later scan (its node is not there yet). */
+static int medium_try(struct medium *m, struct boot_list *list)
+{
+	char dev[64], mnt[96];
+	struct fsprobe_result fs;
+	ssize_t got;
+	int fd, n;
+	const char *opts;
+
+	snprintf(dev, sizeof(dev), "/dev/%s", m->name);
+	fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT && ++m->open_failures < MEDIA_OPEN_RETRIES)
+			return 0;
+		elog(LOG_ERR, "%s: cannot open: %s (%s)", dev, errno_name(errno), strerror(errno));
+		return 1;
+	}
+	got = pread(fd, probe_buf, sizeof(probe_buf), 0);
+	close(fd);
+	if (got < 0) {
+		elog(LOG_ERR, "%s: read failed: %s (%s); the device or its medium is unreadable",
+		     dev, errno_name(errno), strerror(errno));
+		return 1;
+	}
+	if (fsprobe_identify(probe_buf, (size_t)got, &fs) < 0) {
+		elog(LOG_INFO, "%s: no filesystem embark reads (ext2/3/4, vfat, iso9660); skipped",
+		     dev);
+		return 1;
+	}
+	snprintf(mnt, sizeof(mnt), "%s/%s", MEDIA_ROOT, m->name);
+	mkdir(mnt, 0755);
+	opts = strcmp(fs.mount_type, "ext4") == 0 ? "noload" : NULL;
+	if (mount(dev, mnt, fs.mount_type, MS_RDONLY | MS_NOSUID | MS_NODEV, opts) < 0) {
+		int e = errno;
+
+		elog(LOG_ERR, "%s: %s filesystem (UUID %s) did not mount read-only on %s: %s (%s); "
+			      "it may be damaged: check it with fsck on another machine",
+		     dev, fs.type, fs.uuid[0] ? fs.uuid : "none", mnt, errno_name(e), strerror(e));
+		rmdir(mnt);
+		return 1;
+	}
+	n = bootcfg_scan(mnt, list, scan_warn, dev);
+	elog(LOG_INFO, "%s: %s%s%s UUID=%s mounted read-only on %s, %d boot entr%s", dev, fs.type,
+	     fs.label[0] ? " LABEL=" : "", fs.label, fs.uuid[0] ? fs.uuid : "-", mnt,
+	     n < 0 ? 0 : n, n == 1 ? "y" : "ies");
+	return 1;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+int media_scan(struct boot_list *list)
+{
+	/* Sorted names: devices are handled in the same order on every boot (vda before vdb),
+	 * whatever order the kernel's sysfs directory lists them in. */
+	static char names[4 * MEDIA_MAX][DEV_NAME_MAX];
+	DIR *d = opendir("/sys/class/block");
+	struct dirent *de;
+	unsigned n = 0;
+	int new_devices = 0;
+
+	if (!d) {
+		elog(LOG_ERR, "/sys/class/block: %s (%s)", errno_name(errno), strerror(errno));
+		return 0;
+	}
+	while ((de = readdir(d)) && n < ARRAY_SIZE(names)) {
+		if (de->d_name[0] == '.' || skipped_kind(de->d_name) ||
+		    str_copy(names[n], DEV_NAME_MAX, de->d_name) < 0)
+			continue;
+		n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+	for (unsigned i = 0; i < n; i++) {
+		struct medium *m = medium_get(names[i]);
+
+		if (!m || m->done)
+			continue;
+		if (sectors_of(names[i]) == 0)
+			continue; /* an empty drive; it may get a medium later */
+		if (has_partitions(names[i])) {
+			m->done = 1;
+			continue;
+		}
+		new_devices++;
+		m->done = medium_try(m, list);
+	}
+	return new_devices;
+}

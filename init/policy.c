@@ -1,0 +1,144 @@
+/* The boot policy: /etc/embark/policy in the initramfs (the board's file), then embark.KEY=V
+ * words on the kernel command line. Format: "key = value" lines, '#' comments.
+ * Keys (README.md documents them):
+ *   device_timeout  seconds to wait for boot media before giving up (default 10)
+ *   settle_ms       once some entry exists, milliseconds to wait for more devices (default 500)
+ */
+#include "init/internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define POLICY_LINE_MAX 256
+#define POLICY_CMDLINE_WORDS 256
+
+void policy_defaults(struct policy *p)
+{
+	p->device_timeout_ms = 10000;
+	p->settle_ms = 500;
+}
+
+/* Parses a decimal in [0, MAX]; returns 0 or -EINVAL. */
+static int parse_uint(const char *s, size_t n, unsigned max, unsigned *out)
+{
+	unsigned long v = 0;
+
+	if (n == 0 || n > 9)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v > max)
+		return -EINVAL;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* Sets KEY to VALUE; returns 0, -ENOENT for an unknown key, -EINVAL for a bad value. */
+static int policy_set(struct policy *p, const char *k, size_t kn, const char *v, size_t vn,
+		      const char **rule)
+{
+	unsigned u;
+
+#define KEY(s) (kn == sizeof(s) - 1 && memcmp(k, s, kn) == 0)
+	if (KEY("device_timeout")) {
+		if (parse_uint(v, vn, 3600, &u) < 0) {
+			*rule = "device_timeout takes whole seconds from 0 to 3600";
+			return -EINVAL;
+		}
+		p->device_timeout_ms = u * 1000;
+		return 0;
+	}
+	if (KEY("settle_ms")) {
+		if (parse_uint(v, vn, 60000, &u) < 0) {
+			*rule = "settle_ms takes milliseconds from 0 to 60000";
+			return -EINVAL;
+		}
+		p->settle_ms = u;
+		return 0;
+	}
+#undef KEY
+	*rule = "unknown key (README.md lists the policy keys)";
+	return -ENOENT;
+}
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r'))
+		(*n)--;
+}
+
+int policy_parse(const char *buf, size_t len, struct policy *p, char *err, size_t errlen)
+{
+	const char *rule = NULL;
+	size_t pos = 0;
+	unsigned line = 0;
+
+	if (len > POLICY_MAX_BYTES) {
+		snprintf(err, errlen, "larger than %d bytes", POLICY_MAX_BYTES);
+		return -EINVAL;
+	}
+	while (pos < len) {
+		const char *s = buf + pos, *nl = memchr(s, '\n', len - pos), *eq, *v;
+		size_t n = nl ? (size_t)(nl - s) : len - pos, kn, vn;
+
+		pos += n + (nl ? 1 : 0);
+		line++;
+		trim(&s, &n);
+		if (n == 0 || s[0] == '#')
+			continue;
+		if (n > POLICY_LINE_MAX) {
+			rule = "line longer than 256 bytes";
+			goto bad;
+		}
+		eq = memchr(s, '=', n);
+		if (!eq) {
+			rule = "expected 'key = value'";
+			goto bad;
+		}
+		kn = (size_t)(eq - s);
+		v = eq + 1;
+		vn = n - kn - 1;
+		trim(&s, &kn);
+		trim(&v, &vn);
+		if (policy_set(p, s, kn, v, vn, &rule) < 0)
+			goto bad;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "line %u: %s", line, rule);
+	return -EINVAL;
+}
+
+int policy_apply_cmdline(struct policy *p, const char *cmdline)
+{
+	const char *s = cmdline;
+	int applied = 0;
+
+	for (int words = 0; *s && words < POLICY_CMDLINE_WORDS; words++) {
+		size_t n;
+		const char *eq, *rule = NULL;
+
+		while (*s == ' ' || *s == '\n')
+			s++;
+		n = strcspn(s, " \n");
+		if (n > 7 && strncmp(s, "embark.", 7) == 0 && (eq = memchr(s, '=', n)) != NULL) {
+			if (policy_set(p, s + 7, (size_t)(eq - s - 7), eq + 1,
+				       n - (size_t)(eq - s) - 1, &rule) == 0)
+				applied++;
+			else
+				elog(LOG_WARN, "kernel command line: ignored '%.*s': %s", (int)n, s,
+				     rule);
+		}
+		s += n;
+	}
+	return applied;
+}

@@ -1,0 +1,2 @@
+LIB_SRCS += util/errno_name.c util/io.c util/json.c
+UNIT_SRCS += tests/unit/test_util.c

@@ -1,0 +1,40 @@
+/* util — small helpers every module may use: errno names, bounded reads, string copies.
+ * Functions return 0/count or -errno, as everywhere in embark. */
+#ifndef EMBARK_UTIL_H
+#define EMBARK_UTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* "ENOENT" for ENOENT; "E<number>" in BUF-free static storage for unknown values. */
+const char *errno_name(int err);
+
+/* Reads at most MAX bytes of PATH into BUF and NUL-terminates it (BUF holds MAX+1 bytes).
+ * Returns the byte count, or -EFBIG when the file is larger than MAX, or -errno. */
+ssize_t read_file_bounded(const char *path, char *buf, size_t max);
+
+/* Reads the whole of FD (from its current offset) into BUF of CAP bytes; returns count or
+ * -errno; -EFBIG when more than CAP bytes were available. */
+ssize_t read_fd_full(int fd, void *buf, size_t cap);
+
+/* Reads exactly LEN bytes at OFF; returns 0, -EIO on a short read, or -errno. */
+int pread_exact(int fd, void *buf, size_t len, off_t off);
+
+/* Writes all of BUF; returns 0 or -errno. */
+int write_all(int fd, const void *buf, size_t len);
+
+/* Copies SRC into DST of size CAP, always terminated; returns -ENAMETOOLONG on truncation. */
+int str_copy(char *dst, size_t cap, const char *src);
+
+/* Joins A "/" B into DST (no doubled slash); -ENAMETOOLONG on truncation. */
+int path_join(char *dst, size_t cap, const char *a, const char *b);
+
+
+
+#include <stdio.h>
+/* Writes S as a JSON string literal (quoted, escaped; bytes >= 0x80 passed through, control
+ * characters as \u00XX). */
+void json_put_str(FILE *f, const char *s);
+#endif
