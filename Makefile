@@ -50,7 +50,7 @@ HOST_CLI_OBJS := $(patsubst %.c,$(B)/host/%.o,$(filter-out cli/main.c,$(CLI_SRCS
 UNIT_OBJS := $(patsubst %.c,$(B)/host/%.o,$(UNIT_SRCS))
 FUZZ_BINS := $(patsubst %,$(B)/fuzz/fuzz-%,$(FUZZ_TARGETS))
 
-.PHONY: all deps embark board check check-unit check-fuzz check-e2e fuzz demo bench clean distclean help
+.PHONY: all deps embark board check check-unit check-fuzz check-e2e check-tools fuzz demo bench clean distclean help
 all: embark board
 
 help:
@@ -111,18 +111,21 @@ $(B)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(HOST_LIB_OBJS)
 
 # --- tests -------------------------------------------------------------------------------
 FUZZ_SECONDS ?= 300
-check: embark board $(B)/host/unit-tests $(FUZZ_BINS)
+E2E_INPUTS := $(B)/tests/target-initramfs.cpio
+check: embark board $(B)/host/unit-tests $(FUZZ_BINS) $(E2E_INPUTS)
 	tests/run-check all
 check-unit: $(B)/host/unit-tests
 	tests/run-check unit
 check-fuzz: $(FUZZ_BINS)
 	tests/run-check fuzz
-check-e2e: embark board
+check-e2e: embark board $(E2E_INPUTS)
 	tests/run-check e2e
+check-tools: embark board
+	tests/run-check tools
 fuzz: $(FUZZ_BINS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run-check fuzz-long
 
-demo: embark board
+demo: embark board $(E2E_INPUTS)
 	tools/demo --board $(BOARD)
 
 clean:
