@@ -8,6 +8,9 @@
 int cmd_mkinitramfs(int argc, char **argv);
 int cmd_cpio(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
+int cmd_hash(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 
 /* Prints "embark VERB: " + message to stderr; returns 2 for use as `return cli_usage(...)`. */
 int cli_usage(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

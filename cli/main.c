@@ -26,6 +26,11 @@ static const struct verb verbs[] = {
 	{ "cpio", cmd_cpio, "list FILE", "list the members of a newc cpio archive" },
 	{ "parse", cmd_parse, "--root DIR [--format auto|bls] [--json]",
 	  "list the boot entries found under DIR, in boot order" },
+	{ "hash", cmd_hash, "[--algo A] FILE...", "print digests like sha256sum" },
+	{ "verify", cmd_verify, "--keyring KEYS IMAGE [--config NAME] [--json]",
+	  "verify a signed FIT configuration (exit 0 verified, 1 refused)" },
+	{ "fit", cmd_fit, "list IMAGE [--json] | extract IMAGE --keyring KEYS --out DIR",
+	  "show a FIT's images and configurations; write a verified one's images" },
 };
 
 static int cmd_help(int argc, char **argv)
