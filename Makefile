@@ -128,6 +128,8 @@ fuzz: $(FUZZ_BINS)
 demo: embark board $(E2E_INPUTS)
 	tools/demo --board $(BOARD)
 
+bench: $(BENCH_TARGETS)
+
 clean:
 	rm -rf $(B)/musl $(B)/host $(B)/fuzz $(B)/gen $(B)/embark $(B)/$(BOARD) $(B)/tests
 distclean:

@@ -82,8 +82,7 @@ int bls_parse(const char *buf, size_t len, const char *id, struct boot_entry *ou
 	unsigned line = 0;
 	int r = 0;
 
-	memset(out, 0, sizeof(*out));
-	out->format = BOOT_FORMAT_BLS;
+	boot_entry_init(out, BOOT_FORMAT_BLS);
 	if (set_field(out->id, sizeof(out->id), id, strlen(id)) < 0) {
 		rule = "entry file name too long";
 		r = -EINVAL;

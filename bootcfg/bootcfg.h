@@ -20,7 +20,23 @@
 
 enum boot_format {
 	BOOT_FORMAT_BLS = 1,
+	BOOT_FORMAT_FIT,      /* a FIT image file found on the filesystem: kernel = its path */
+	BOOT_FORMAT_GRUB,     /* a menuentry of grub.cfg (or an entry its blscfg produced) */
+	BOOT_FORMAT_SYSLINUX, /* a LABEL of syslinux.cfg / isolinux.cfg / extlinux.conf / pxelinux */
 };
+
+/* Which filesystem an entry's paths live on. SELF: the one that was scanned (ROOT). The
+ * others come from grub's `search` and are resolved when a device with that UUID or label,
+ * or holding that file, appears. */
+enum boot_device {
+	BOOT_DEVICE_SELF = 0,
+	BOOT_DEVICE_UUID,
+	BOOT_DEVICE_LABEL,
+	BOOT_DEVICE_FILE,
+};
+
+#define BOOT_MAX_WARNINGS 4   /* warnings kept per entry (more are counted, not kept) */
+#define BOOT_WARNING_MAX 200
 
 struct boot_entry {
 	char id[BOOT_ID_MAX];                /* BLS: file name without ".conf" */
@@ -34,16 +50,37 @@ struct boot_entry {
 	unsigned n_initrds;
 	char cmdline[BOOT_CMDLINE_MAX];
 	char devicetree[BOOT_PATH_MAX];
+	char overlays[BOOT_MAX_INITRDS][BOOT_PATH_MAX]; /* devicetree overlays, in order */
+	unsigned n_overlays;
 	char root[BOOT_PATH_MAX];            /* where that filesystem is mounted (or a host dir) */
-	char source[BOOT_PATH_MAX];          /* the config file, relative to ROOT */
+	char source[BOOT_PATH_MAX];          /* the config file, relative to ROOT ("/boot/...") */
+	unsigned line;                       /* line of SOURCE where the entry starts; 0: n/a */
 	enum boot_format format;
+	enum boot_device device;             /* where kernel/initrd paths live (see above) */
+	char device_value[BOOT_ID_MAX];      /* the UUID, label or file for UUID/LABEL/FILE */
+	int is_default;                      /* the config's own default choice */
+	/* Empty when the entry can be booted with kexec; else why not ("LOCALBOOT entry",
+	 * "UKI/EFI entry", "architecture arm64"). Such entries are listed, never booted. */
+	char unbootable[BOOT_WARNING_MAX];
+	int tries_left, tries_done;          /* BLS boot counting (+LEFT-DONE); -1: not counted */
+	char warnings[BOOT_MAX_WARNINGS][BOOT_WARNING_MAX]; /* about this entry, for --json */
+	unsigned n_warnings;
 };
 
 struct boot_list {
 	struct boot_entry entries[BOOT_MAX_ENTRIES];
 	unsigned n;
-	unsigned dropped; /* entries not kept because the list was full */
+	unsigned dropped;  /* entries not kept because the list was full */
+	int timeout_s;     /* the first timeout a config set, in seconds; -1: none said */
 };
+
+/* A zeroed entry of FORMAT with tries_left/tries_done = -1 (every parser starts here). */
+void boot_entry_init(struct boot_entry *e, enum boot_format format);
+/* An empty list with timeout_s = -1. */
+void boot_list_init(struct boot_list *list);
+/* Appends a warning to E (kept when there is room; always counted in n_warnings). */
+void boot_entry_warn(struct boot_entry *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Parses one BLS Type #1 entry file. ID is the entry id (file name without .conf).
  * Returns 0, or -EINVAL with a message in ERR naming the line and the rule broken. */
@@ -56,7 +93,13 @@ int bls_parse(const char *buf, size_t len, const char *id, struct boot_entry *ou
 int bootcfg_scan_bls(const char *root, struct boot_list *list,
 		     void (*warn)(void *ctx, const char *msg), void *ctx);
 
-/* Reads every format under ROOT; today that is BLS. Same contract as bootcfg_scan_bls. */
+/* Adds an entry for every FIT image (*.itb) in ROOT's / and /boot, in name order.
+ * Returns the number added or -errno when ROOT cannot be read. */
+int bootcfg_scan_fit(const char *root, struct boot_list *list,
+		     void (*warn)(void *ctx, const char *msg), void *ctx);
+
+/* Reads every format under ROOT (BLS entries, then FIT files). Same contract as
+ * bootcfg_scan_bls. */
 int bootcfg_scan(const char *root, struct boot_list *list,
 		 void (*warn)(void *ctx, const char *msg), void *ctx);
 

@@ -117,10 +117,80 @@ int bootcfg_scan_bls(const char *root, struct boot_list *list,
 	return added;
 }
 
+static int ends_with_itb(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && strcmp(name + n - 4, ".itb") == 0;
+}
+
+static const char *const fit_dirs[] = { "", "boot" };
+
+int bootcfg_scan_fit(const char *root, struct boot_list *list,
+		     void (*warn)(void *ctx, const char *msg), void *ctx)
+{
+	static char store[BOOT_DIR_SCAN_MAX][256];
+	static char *names[BOOT_DIR_SCAN_MAX];
+	struct stat st;
+	int added = 0;
+
+	if (stat(root, &st) < 0)
+		return -errno;
+	for (size_t d = 0; d < ARRAY_SIZE(fit_dirs); d++) {
+		char dir[BOOT_PATH_MAX];
+		DIR *dh;
+		struct dirent *de;
+		int n = 0, seen = 0;
+
+		if (path_join(dir, sizeof(dir), root, fit_dirs[d]) < 0)
+			continue;
+		dh = opendir(dir);
+		if (!dh)
+			continue;
+		while ((de = readdir(dh)) && seen++ < BOOT_DIR_SCAN_MAX) {
+			if (de->d_name[0] == '.' || !ends_with_itb(de->d_name) ||
+			    strlen(de->d_name) > 255)
+				continue;
+			strcpy(store[n], de->d_name);
+			names[n] = store[n];
+			n++;
+		}
+		closedir(dh);
+		qsort(names, (size_t)n, sizeof(names[0]), name_cmp);
+		for (int i = 0; i < n; i++) {
+			struct boot_entry *e;
+
+			if (list->n >= BOOT_MAX_ENTRIES) {
+				list->dropped++;
+				warnf(warn, ctx, "%s/%s: skipped: more than %d boot entries", dir,
+				      names[i], BOOT_MAX_ENTRIES);
+				continue;
+			}
+			e = &list->entries[list->n];
+			boot_entry_init(e, BOOT_FORMAT_FIT);
+			snprintf(e->id, sizeof(e->id), "%.*s", (int)(strlen(names[i]) - 4), names[i]);
+			snprintf(e->title, sizeof(e->title), "FIT %s%s%s", fit_dirs[d],
+				 fit_dirs[d][0] ? "/" : "", names[i]);
+			snprintf(e->kernel, sizeof(e->kernel), "/%s%s%s", fit_dirs[d],
+				 fit_dirs[d][0] ? "/" : "", names[i]);
+			memcpy(e->source, e->kernel, sizeof(e->source));
+			snprintf(e->root, sizeof(e->root), "%s", root);
+			list->n++;
+			added++;
+		}
+	}
+	return added;
+}
+
 int bootcfg_scan(const char *root, struct boot_list *list,
 		 void (*warn)(void *ctx, const char *msg), void *ctx)
 {
-	return bootcfg_scan_bls(root, list, warn, ctx);
+	int a = bootcfg_scan_bls(root, list, warn, ctx), b;
+
+	if (a < 0)
+		return a;
+	b = bootcfg_scan_fit(root, list, warn, ctx);
+	return b < 0 ? a : a + b;
 }
 
 const char *boot_format_name(enum boot_format f)
@@ -128,6 +198,12 @@ const char *boot_format_name(enum boot_format f)
 	switch (f) {
 	case BOOT_FORMAT_BLS:
 		return "bls";
+	case BOOT_FORMAT_FIT:
+		return "fit";
+	case BOOT_FORMAT_GRUB:
+		return "grub";
+	case BOOT_FORMAT_SYSLINUX:
+		return "syslinux";
 	}
 	return "unknown";
 }

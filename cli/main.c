@@ -24,7 +24,7 @@ static const struct verb verbs[] = {
 	{ "mkinitramfs", cmd_mkinitramfs, "SPEC OUT",
 	  "write a reproducible newc cpio from a gen_init_cpio list" },
 	{ "cpio", cmd_cpio, "list FILE", "list the members of a newc cpio archive" },
-	{ "parse", cmd_parse, "--root DIR [--format auto|bls] [--json]",
+	{ "parse", cmd_parse, "--root DIR [--format auto|bls|grub|syslinux|fit] [--json]",
 	  "list the boot entries found under DIR, in boot order" },
 	{ "hash", cmd_hash, "[--algo A] FILE...", "print digests like sha256sum" },
 	{ "verify", cmd_verify, "--keyring KEYS IMAGE [--config NAME] [--json]",

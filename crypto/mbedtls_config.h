@@ -15,6 +15,11 @@
 #define MBEDTLS_SHA256_C
 #define MBEDTLS_SHA384_C
 #define MBEDTLS_SHA512_C
+/* arm64: SHA-256 on the crypto extensions when the CPU has them (hash_backend() then says
+ * "armv8-ce"); x86 uses embark's own SHA-NI code instead (hash/sha256_x86.c). */
+#if defined(__aarch64__)
+#define MBEDTLS_SHA256_USE_ARMV8_A_CRYPTO_IF_PRESENT
+#endif
 
 /* Public-key verification: RSA PKCS#1 v1.5 and PSS, ECDSA P-256/P-384. */
 #define MBEDTLS_BIGNUM_C

@@ -3,8 +3,10 @@
 #define EMBARK_INIT_INTERNAL_H
 
 #include "bootcfg/bootcfg.h"
+#include "crypto/crypto.h"
 #include "fsprobe/fsprobe.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +25,7 @@ void console_setup(const char *kernel_cmdline);
 struct policy {
 	unsigned device_timeout_ms; /* how long to wait for boot media before giving up */
 	unsigned settle_ms;         /* once entries exist, how long to wait for more devices */
+	bool require_signatures;    /* refuse anything not verified with /etc/embark/keys */
 };
 void policy_defaults(struct policy *p);
 /* Parses "key = value" lines; unknown keys and bad values are errors naming the line.
@@ -46,5 +49,14 @@ int modules_load_list(const char *list_file);
 /* Looks for block devices not seen before, probes and mounts each read-only, and adds the
  * boot entries found on them to LIST. Returns how many new devices were seen. */
 int media_scan(struct boot_list *list);
+
+/* --- keys.c, fitboot.c -------------------------------------------------------------- */
+#define KEYS_DIR "/etc/embark/keys"
+/* Loads every file in KEYS_DIR into KR (a missing directory is an empty keyring). Returns the
+ * number of keys, having logged each file that could not be read. */
+int keys_load(struct keyring *kr);
+/* Reads, verifies and kexec-loads the FIT entry E (see fitboot.c). Returns 0 when the kernel
+ * is loaded (the caller reboots into it), or -errno having logged why not. */
+int fitboot_load(const struct boot_entry *e, const struct keyring *kr, const struct policy *p);
 
 #endif

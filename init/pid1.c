@@ -21,6 +21,8 @@
 #define IDLE_RESCAN_MS 2000
 
 static struct boot_list entries;
+static struct keyring keyring;
+static struct policy policy;
 static char kernel_cmdline[CMDLINE_READ_MAX + 1];
 
 static void sleep_ms(unsigned ms)
@@ -52,8 +54,8 @@ static void load_policy(struct policy *p)
 		     strerror((int)-n));
 	}
 	policy_apply_cmdline(p, kernel_cmdline);
-	elog(LOG_INFO, "policy: device_timeout=%us settle_ms=%u", p->device_timeout_ms / 1000,
-	     p->settle_ms);
+	elog(LOG_INFO, "policy: device_timeout=%us settle_ms=%u require_signatures=%s",
+	     p->device_timeout_ms / 1000, p->settle_ms, p->require_signatures ? "yes" : "no");
 }
 
 /* Waits for media until entries exist and no new device showed up for settle_ms, or the
@@ -83,10 +85,14 @@ static void boot_entry(const struct boot_entry *e)
 {
 	char kpath[BOOT_PATH_MAX * 2], ipaths[BOOT_MAX_INITRDS][BOOT_PATH_MAX * 2];
 	const char *iptr[BOOT_MAX_INITRDS];
+	static const unsigned char fdt_magic[4] = { 0xd0, 0x0d, 0xfe, 0xed };
+	unsigned char magic[4];
 	int kfd = -1, ifd = -1, r;
 	size_t bad;
 
 	elog(LOG_INFO, "booting '%s' (%s%s)", e->title, e->root, e->source);
+	if (e->format == BOOT_FORMAT_FIT)
+		goto fit;
 	if (path_join(kpath, sizeof(kpath), e->root, e->kernel) < 0) {
 		elog(LOG_ERR, "entry '%s': kernel path too long", e->title);
 		goto out;
@@ -97,8 +103,26 @@ static void boot_entry(const struct boot_entry *e)
 		     errno_name(errno), strerror(errno));
 		goto out;
 	}
+	/* An entry may name a FIT as its kernel: it is then booted (and verified) as one. */
+	if (pread(kfd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+	    memcmp(magic, fdt_magic, sizeof(magic)) == 0) {
+		if (e->n_initrds)
+			elog(LOG_WARN, "entry '%s' (%s): its kernel %s is a FIT image: the FIT's own "
+				       "ramdisk is used, the entry's %u initrd line%s ignored",
+			     e->title, e->source, kpath, e->n_initrds, e->n_initrds == 1 ? " is" : "s are");
+		goto fit;
+	}
+	if (policy.require_signatures) {
+		elog(LOG_ERR, "entry '%s' (%s): refused: the policy requires signatures and a %s "
+			      "entry carries none; boot a signed FIT instead",
+		     e->title, e->source, boot_format_name(e->format));
+		goto out;
+	}
 	for (unsigned i = 0; i < e->n_initrds; i++) {
-		path_join(ipaths[i], sizeof(ipaths[i]), e->root, e->initrds[i]);
+		if (path_join(ipaths[i], sizeof(ipaths[i]), e->root, e->initrds[i]) < 0) {
+			elog(LOG_ERR, "entry '%s' (%s): initrd path too long", e->title, e->source);
+			goto out;
+		}
 		iptr[i] = ipaths[i];
 	}
 	if (e->n_initrds) {
@@ -117,6 +141,11 @@ static void boot_entry(const struct boot_entry *e)
 		     errno_name(r), strerror(-r), loader_explain(r));
 		goto out;
 	}
+	goto reboot;
+fit:
+	if (fitboot_load(e, &keyring, &policy) != 0)
+		goto out;
+reboot:
 	elog(LOG_INFO, "loaded; rebooting into '%s'", e->title);
 	r = loader_kexec_reboot();
 	elog(LOG_ERR, "reboot into the loaded kernel failed: %s (%s)", errno_name(r), strerror(-r));
@@ -137,8 +166,8 @@ static unsigned boot_in_order(unsigned from)
 
 int pid1_main(int argc, char **argv)
 {
-	struct policy policy;
 	unsigned tried;
+	int nkeys;
 	ssize_t n;
 
 	early_mounts();
@@ -153,7 +182,12 @@ int pid1_main(int argc, char **argv)
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	elog(LOG_INFO, "embark %s starting as PID 1", EMBARK_VERSION);
+	boot_list_init(&entries);
 	load_policy(&policy);
+	keyring_init(&keyring);
+	nkeys = keys_load(&keyring);
+	elog(LOG_INFO, "keyring: %d key%s from %s%s", nkeys, nkeys == 1 ? "" : "s", KEYS_DIR,
+	     nkeys ? ": FIT images must verify" : "");
 	modules_load_list("/etc/embark/modules");
 	wait_for_media(&policy);
 	if (entries.n == 0)

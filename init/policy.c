@@ -3,6 +3,8 @@
  * Keys (README.md documents them):
  *   device_timeout  seconds to wait for boot media before giving up (default 10)
  *   settle_ms       once some entry exists, milliseconds to wait for more devices (default 500)
+ *   require_signatures  yes: boot only what verifies with /etc/embark/keys (default no; a FIT
+ *                   must verify whenever keys are present)
  */
 #include "init/internal.h"
 
@@ -18,6 +20,20 @@ void policy_defaults(struct policy *p)
 {
 	p->device_timeout_ms = 10000;
 	p->settle_ms = 500;
+	p->require_signatures = false;
+}
+
+static int parse_bool(const char *s, size_t n, bool *out)
+{
+	if ((n == 3 && memcmp(s, "yes", 3) == 0) || (n == 1 && s[0] == '1') ||
+	    (n == 4 && memcmp(s, "true", 4) == 0))
+		*out = true;
+	else if ((n == 2 && memcmp(s, "no", 2) == 0) || (n == 1 && s[0] == '0') ||
+		 (n == 5 && memcmp(s, "false", 5) == 0))
+		*out = false;
+	else
+		return -EINVAL;
+	return 0;
 }
 
 /* Parses a decimal in [0, MAX]; returns 0 or -EINVAL. */
@@ -59,6 +75,13 @@ static int policy_set(struct policy *p, const char *k, size_t kn, const char *v,
 			return -EINVAL;
 		}
 		p->settle_ms = u;
+		return 0;
+	}
+	if (KEY("require_signatures")) {
+		if (parse_bool(v, vn, &p->require_signatures) < 0) {
+			*rule = "require_signatures takes yes or no";
+			return -EINVAL;
+		}
 		return 0;
 	}
 #undef KEY

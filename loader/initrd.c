@@ -7,19 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <unistd.h>
-
-#ifndef MFD_ALLOW_SEALING
-#define MFD_ALLOW_SEALING 0x0002U
-#endif
-#ifndef F_ADD_SEALS
-#define F_ADD_SEALS 1033
-#define F_SEAL_SEAL 0x0001
-#define F_SEAL_SHRINK 0x0002
-#define F_SEAL_GROW 0x0004
-#define F_SEAL_WRITE 0x0008
-#endif
 
 #define COPY_CHUNK (256 * 1024)
 
@@ -59,9 +47,9 @@ int loader_open_initrds(const char *const *paths, size_t n, size_t *failed_index
 		fd = open(paths[0], O_RDONLY | O_CLOEXEC);
 		return fd < 0 ? -errno : fd;
 	}
-	mfd = memfd_create("embark-initrd", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	mfd = memfd_new("embark-initrd");
 	if (mfd < 0)
-		return -errno;
+		return mfd;
 	for (size_t i = 0; i < n; i++) {
 		*failed_index = i;
 		fd = open(paths[i], O_RDONLY | O_CLOEXEC);
@@ -83,11 +71,9 @@ int loader_open_initrds(const char *const *paths, size_t n, size_t *failed_index
 			total += pad;
 		}
 	}
-	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0 ||
-	    lseek(mfd, 0, SEEK_SET) < 0) {
-		r = -errno;
+	r = memfd_seal(mfd);
+	if (r < 0)
 		goto out;
-	}
 	return mfd;
 out:
 	if (fd >= 0)

@@ -37,4 +37,13 @@ int path_join(char *dst, size_t cap, const char *a, const char *b);
 /* Writes S as a JSON string literal (quoted, escaped; bytes >= 0x80 passed through, control
  * characters as \u00XX). */
 void json_put_str(FILE *f, const char *s);
+/* Sealed memfds: "the bytes verified are the bytes loaded". A file is read into a memfd once,
+ * sealed against every change, and everything after that (verification, kexec) works on the
+ * memfd. memfd_new: an empty memfd that can be sealed, or -errno. memfd_seal: seals FD against
+ * writes, growing and shrinking, and rewinds it; 0 or -errno. memfd_from_fd: reads SRC to its
+ * end into a new sealed memfd (at most MAX bytes, else -EFBIG); returns the fd, size in *SIZE. */
+int memfd_new(const char *name);
+int memfd_seal(int fd);
+int memfd_from_fd(int src, size_t max, const char *name, size_t *size);
+
 #endif

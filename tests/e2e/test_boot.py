@@ -10,64 +10,12 @@ TAP output, one line a check. Needs `make board build/tests/target-initramfs.cpi
 
 import os
 import re
-import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(REPO, "tools"))
-import serial_console as sc  # noqa: E402
-
-B = os.path.join(REPO, os.environ.get("B", "build"))
-WORK = os.path.join(B, "tests", "e2e")
-KERNEL = os.path.join(B, "kernel", "vmlinuz")
-TARGET_INITRD = os.path.join(B, "tests", "target-initramfs.cpio")
-MKBOOTDISK = os.path.join(REPO, "tools", "mkbootdisk")
-BOOT_TIMEOUT = 150  # TCG: about 2 s to /init, 10-15 s for a whole kexec round trip
-PANIC = [r"Kernel panic", r"Attempted to kill init"]
-
-n = 0
-failed = 0
-
-
-def tap(ok, name, detail=""):
-    global n, failed
-    n += 1
-    if not ok:
-        failed += 1
-    print(f"{'ok' if ok else 'not ok'} {n} - {name}", flush=True)
-    if not ok and detail:
-        for line in str(detail).splitlines()[-25:]:
-            print(f"#   {line}", flush=True)
-
-
-def mkbootdisk(name, *args):
-    out = os.path.join(WORK, name)
-    subprocess.run([MKBOOTDISK, "--out", out, *args], check=True, stderr=subprocess.DEVNULL)
-    return out
-
-
-def text_file(name, content):
-    path = os.path.join(WORK, name)
-    with open(path, "w") as f:
-        f.write(content)
-    return path
-
-
-def boot(disks, append=None, log=None):
-    return sc.SerialConsole.boot(disks=disks, append=append, echo=None, stderr=False,
-                                 log=os.path.join(WORK, log) if log else None)
-
-
-def expect_lines(con, patterns, timeout=BOOT_TIMEOUT):
-    """Waits for each pattern in order; returns (True, "") or (False, why)."""
-    try:
-        for p in patterns:
-            con.wait_for(p, timeout=timeout, fail=PANIC)
-        return True, ""
-    except sc.ConsoleError as e:
-        return False, str(e)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_lib import (KERNEL, PANIC, TARGET_INITRD, WORK, boot, expect_lines,  # noqa: E402
+                     mkbootdisk, run, tap, text_file)
 
 
 def test_happy_path():
@@ -153,21 +101,6 @@ def test_nothing_bootable_keeps_running():
         tap(alive, "PID 1 keeps running after finding nothing", con.tail())
 
 
-def main():
-    os.makedirs(WORK, exist_ok=True)
-    missing = [p for p in (KERNEL, TARGET_INITRD, os.path.join(B, "qemu-x86_64",
-                                                               "initramfs.cpio.xz"))
-               if not os.path.exists(p)]
-    if missing:
-        tap(False, "e2e fixtures present", f"missing {missing}: run 'make check'")
-        return 1
-    for t in (test_happy_path, test_bad_media_and_fallback, test_nothing_bootable_keeps_running):
-        try:
-            t()
-        except Exception as e:  # a broken fixture is a failed test, not a crashed suite
-            tap(False, f"{t.__name__} raised {type(e).__name__}", e)
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run([test_happy_path, test_bad_media_and_fallback,
+                  test_nothing_bootable_keeps_running]))

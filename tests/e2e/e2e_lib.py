@@ -1,0 +1,86 @@
+"""Helpers shared by the end-to-end tests: TAP output, disks, QEMU boots, console waits."""
+
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "tools"))
+import serial_console as sc  # noqa: E402
+
+B = os.path.join(REPO, os.environ.get("B", "build"))
+WORK = os.path.join(B, "tests", "e2e")
+KERNEL = os.path.join(B, "kernel", "vmlinuz")
+TARGET_INITRD = os.path.join(B, "tests", "target-initramfs.cpio")
+MKBOOTDISK = os.path.join(REPO, "tools", "mkbootdisk")
+BOOT_TIMEOUT = 150  # TCG: about 2 s to /init, 10-15 s for a whole kexec round trip
+PANIC = [r"Kernel panic", r"Attempted to kill init"]
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def __call__(self, ok, name, detail=""):
+        self.n += 1
+        if not ok:
+            self.failed += 1
+        print(f"{'ok' if ok else 'not ok'} {self.n} - {name}", flush=True)
+        if not ok and detail:
+            for line in str(detail).splitlines()[-25:]:
+                print(f"#   {line}", flush=True)
+
+
+tap = Tap()
+
+
+def mkbootdisk(name, *args):
+    out = os.path.join(WORK, name)
+    subprocess.run([MKBOOTDISK, "--out", out, *args], check=True, stderr=subprocess.DEVNULL)
+    return out
+
+
+def text_file(name, content):
+    path = os.path.join(WORK, name)
+    with open(path, "w") as f:
+        f.write(content)
+    return path
+
+
+def boot(disks, append=None, log=None, initrd=None):
+    return sc.SerialConsole.boot(disks=disks, append=append, echo=None, stderr=False,
+                                 initrd=initrd,
+                                 log=os.path.join(WORK, log) if log else None)
+
+
+def expect_lines(con, patterns, timeout=BOOT_TIMEOUT):
+    """Waits for each pattern in order; returns (True, "") or (False, why)."""
+    try:
+        for p in patterns:
+            con.wait_for(p, timeout=timeout, fail=PANIC)
+        return True, ""
+    except sc.ConsoleError as e:
+        return False, str(e)
+
+
+def fixtures_present(*extra):
+    missing = [p for p in (KERNEL, TARGET_INITRD,
+                           os.path.join(B, "qemu-x86_64", "initramfs.cpio.xz"), *extra)
+               if not os.path.exists(p)]
+    if missing:
+        tap(False, "e2e fixtures present", f"missing {missing}: run 'make check'")
+    return not missing
+
+
+def run(tests):
+    os.makedirs(WORK, exist_ok=True)
+    if not fixtures_present():
+        return 1
+    for t in tests:
+        try:
+            t()
+        except Exception as e:  # a broken fixture is a failed test, not a crashed suite
+            tap(False, f"{t.__name__} raised {type(e).__name__}", e)
+    return 1 if tap.failed else 0
