@@ -39,7 +39,7 @@ enum boot_device {
 #define BOOT_WARNING_MAX 200
 
 struct boot_entry {
-	char id[BOOT_ID_MAX];                /* BLS: file name without ".conf" */
+	char id[BOOT_ID_MAX];                /* BLS: file name without counter, ".conf" */
 	char title[BOOT_TITLE_MAX];
 	char version[BOOT_ID_MAX];
 	char sort_key[BOOT_ID_MAX];
@@ -104,5 +104,66 @@ int bootcfg_scan(const char *root, struct boot_list *list,
 		 void (*warn)(void *ctx, const char *msg), void *ctx);
 
 const char *boot_format_name(enum boot_format f);
+
+/* --- BLS Type #1 as systemd-boot reads it (bls.c, bls_order.c, vercmp.c) ---------------------
+ * Entry files: keys title, version, machine-id, sort-key, linux, initrd (several), options
+ * (several, joined with a space), devicetree, devicetree-overlay (space-separated, several
+ * lines add up), architecture, efi, uki, uki-url. Lines split at '\n' or '\r'; a value wholly
+ * in double quotes loses them; a key without a value is ignored (all as systemd-boot). An
+ * entry for another architecture, or for an EFI program or UKI, is kept with `unbootable`. */
+
+/* timeout_s when a config asks for the menu with no timeout (loader.conf "menu-force"). */
+#define BOOT_TIMEOUT_WAIT (-2)
+
+/* The running machine's architecture in the UAPI names BLS `architecture` uses (x64, ia32,
+ * aa64, arm, riscv64, loongarch64), from uname(2); other machines give uname's own name. */
+const char *bls_machine_arch(void);
+
+/* Splits an entry file name "ID[+LEFT[-DONE]].conf" as systemd-boot does: the counter is the
+ * text after the last '+', LEFT and DONE at most INT_MAX, DONE defaulting to 0, and ".conf"
+ * (any case) right after it; a name where that fails has no counter and ID is the name
+ * without ".conf". Returns 1 with LEFT and DONE set, 0 without a counter (both -1), -EINVAL when
+ * NAME does not end in ".conf", -ENAMETOOLONG when ID does not fit ID_CAP. */
+int bls_entry_name(const char *name, char *id, size_t id_cap, int *tries_left, int *tries_done);
+
+/* Boot counting: renames DIR/NAME "ID+LEFT-DONE.conf" to "ID+(LEFT-1)-(DONE+1).conf" (LEFT
+ * stays 0 at 0, DONE stays at INT_MAX), the new name in NEWNAME, then syncs DIR. Writes the
+ * disk: call it only when the policy allows. Returns 1 when renamed, 0 when NAME carries no
+ * counter (NEWNAME = ""), -EEXIST when the new name exists, -errno otherwise. */
+int bls_count_attempt(const char *dir, const char *name, char *newname, size_t cap);
+
+/* loader.conf (the ESP's /loader/loader.conf): the keys embark uses. */
+struct bls_loader_conf {
+	char default_pattern[BOOT_TITLE_MAX]; /* `default` glob; "" when none (or "@saved") */
+	int timeout_s;                        /* -1 none; BOOT_TIMEOUT_WAIT for "menu-force" */
+	char warnings[BOOT_MAX_WARNINGS][BOOT_WARNING_MAX]; /* values ignored, and why */
+	unsigned n_warnings;
+};
+
+/* Parses loader.conf. Unusable values are ignored with a warning in OUT, as systemd-boot
+ * does; returns 0, or -EINVAL with ERR naming the line when the file is not text. */
+int bls_loader_conf_parse(const char *buf, size_t len, struct bls_loader_conf *out, char *err,
+			  size_t errlen);
+
+/* strverscmp_improved as `systemd-analyze compare-versions` runs it on x86-64: <0, 0, >0. */
+int bootcfg_vercmp(const char *a, const char *b);
+/* The same as systemd-boot runs it on UTF-16: differs only for a byte >= 0x80 right after a
+ * '~' where the other string ends (it sorts after the end here, before it in the above). */
+int bootcfg_vercmp_boot(const char *a, const char *b);
+
+/* systemd-boot's entry order (boot_entry_compare): entries with tries_left == 0 last; entries
+ * with a sort-key before those without; between two with a sort-key: sort-key ascending,
+ * machine-id ascending, version descending; then the id ("<id>.conf" in lower case)
+ * descending; then, both counted, more tries left first, fewer tries done first. */
+int bls_entry_cmp(const struct boot_entry *a, const struct boot_entry *b);
+/* Sorts N entries by bls_entry_cmp, stable (the earlier entry first when equal). */
+void bls_sort(struct boot_entry *entries, unsigned n);
+/* systemd-boot's glob (`*`, `?`, `[a-z]` sets, `\` escapes; no negated sets), ASCII case
+ * folded, against ID + ".conf" and then ID. Returns 1 on a match, else 0. */
+int bls_id_matches(const char *pattern, const char *id);
+/* Marks the default among N sorted entries: the first matching PATTERN (NULL or "": none),
+ * else the first; entries for another architecture are never chosen, as systemd-boot does
+ * not list them. Returns the index chosen, or -ENOENT. */
+int bls_select_default(struct boot_entry *entries, unsigned n, const char *pattern);
 
 #endif

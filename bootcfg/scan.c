@@ -2,6 +2,8 @@
  * Paths in an entry are kept as the file wrote them (absolute within that filesystem); the
  * root they are relative to is stored beside them. */
 #include "bootcfg/bootcfg.h"
+#include "grub/grub.h"
+#include "syslinux/syslinux.h"
 #include "util/util.h"
 
 #include <dirent.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 static const char *const bls_dirs[] = { "loader/entries", "boot/loader/entries" };
@@ -34,11 +37,12 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* systemd-boot takes ".conf" in any case (the ESP is FAT). */
 static int ends_with_conf(const char *name)
 {
 	size_t n = strlen(name);
 
-	return n > 5 && strcmp(name + n - 5, ".conf") == 0;
+	return n > 5 && strcasecmp(name + n - 5, ".conf") == 0;
 }
 
 /* Collects the *.conf names of DIR, sorted; returns their count. NAMES has room for
@@ -63,12 +67,48 @@ static int list_conf_files(const char *dir, char (*store)[256], char **names)
 	return n;
 }
 
+/* loader.conf lives on the ESP as /loader/loader.conf; a filesystem that carries the ESP's
+ * tree under /boot (the ESP mounted there when it was written) has /boot/loader/loader.conf. */
+static const char *const loader_conf_paths[] = { "loader/loader.conf",
+						 "boot/loader/loader.conf" };
+
+/* Reads loader.conf under ROOT into CONF (timeout_s -1 and no pattern when there is none). */
+static void read_loader_conf(const char *root, char *buf, struct bls_loader_conf *conf,
+			     void (*warn)(void *, const char *), void *ctx)
+{
+	char path[BOOT_PATH_MAX * 2], err[160];
+	ssize_t len = -ENOENT;
+
+	memset(conf, 0, sizeof(*conf));
+	conf->timeout_s = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(loader_conf_paths) && len == -ENOENT; i++) {
+		if (path_join(path, sizeof(path), root, loader_conf_paths[i]) < 0)
+			return;
+		len = read_file_bounded(path, buf, BOOT_CONFIG_MAX);
+	}
+	if (len == -ENOENT)
+		return;
+	if (len < 0) {
+		warnf(warn, ctx, "%s: ignored: %s", path,
+		      len == -EFBIG ? "larger than 64 KiB" : errno_name((int)-len));
+		return;
+	}
+	if (bls_loader_conf_parse(buf, (size_t)len, conf, err, sizeof(err)) < 0) {
+		warnf(warn, ctx, "%s: ignored: %s", path, err);
+		return;
+	}
+	for (unsigned w = 0; w < conf->n_warnings && w < BOOT_MAX_WARNINGS; w++)
+		warnf(warn, ctx, "%s: %s", path, conf->warnings[w]);
+}
+
 int bootcfg_scan_bls(const char *root, struct boot_list *list,
 		     void (*warn)(void *ctx, const char *msg), void *ctx)
 {
 	static char store[BOOT_DIR_SCAN_MAX][256];
 	static char *names[BOOT_DIR_SCAN_MAX];
 	static char buf[BOOT_CONFIG_MAX + 1];
+	static struct bls_loader_conf conf;
+	unsigned first = list->n;
 	struct stat st;
 	int added = 0;
 
@@ -86,10 +126,21 @@ int bootcfg_scan_bls(const char *root, struct boot_list *list,
 		for (int i = 0; i < n; i++) {
 			struct boot_entry *e;
 			char id[BOOT_ID_MAX], err[160];
+			int left, done;
 			ssize_t len;
 
 			if (path_join(path, sizeof(path), dir, names[i]) < 0)
 				continue;
+			if (strncasecmp(names[i], "auto-", 5) == 0) {
+				warnf(warn, ctx, "%s: skipped: ids starting with 'auto-' are systemd-boot's "
+						 "own entries; it ignores such a file",
+				      path);
+				continue;
+			}
+			if (bls_entry_name(names[i], id, sizeof(id), &left, &done) < 0) {
+				warnf(warn, ctx, "%s: skipped: entry file name too long", path);
+				continue;
+			}
 			if (list->n >= BOOT_MAX_ENTRIES) {
 				list->dropped++;
 				warnf(warn, ctx, "%s: skipped: more than %d boot entries", path,
@@ -102,18 +153,25 @@ int bootcfg_scan_bls(const char *root, struct boot_list *list,
 				      len == -EFBIG ? "larger than 64 KiB" : errno_name((int)-len));
 				continue;
 			}
-			snprintf(id, sizeof(id), "%.*s", (int)(strlen(names[i]) - 5), names[i]);
 			e = &list->entries[list->n];
 			if (bls_parse(buf, (size_t)len, id, e, err, sizeof(err)) < 0) {
 				warnf(warn, ctx, "%s: skipped: %s", path, err);
 				continue;
 			}
+			e->tries_left = left;
+			e->tries_done = done;
 			snprintf(e->root, sizeof(e->root), "%s", root);
 			snprintf(e->source, sizeof(e->source), "/%s/%s", bls_dirs[d], names[i]);
 			list->n++;
 			added++;
 		}
 	}
+	/* One filesystem's entries in systemd-boot's order, its default marked. */
+	bls_sort(list->entries + first, list->n - first);
+	read_loader_conf(root, buf, &conf, warn, ctx);
+	if (list->timeout_s == -1)
+		list->timeout_s = conf.timeout_s;
+	bls_select_default(list->entries + first, list->n - first, conf.default_pattern);
 	return added;
 }
 
@@ -190,6 +248,12 @@ int bootcfg_scan(const char *root, struct boot_list *list,
 	if (a < 0)
 		return a;
 	b = bootcfg_scan_fit(root, list, warn, ctx);
+	if (b > 0)
+		a += b;
+	b = syslinux_scan(root, list, warn, ctx);
+	if (b > 0)
+		a += b;
+	b = grub_scan(root, list, warn, ctx);
 	return b < 0 ? a : a + b;
 }
 

@@ -80,8 +80,8 @@ static void print_json(const struct boot_list *l)
 		printf("]}");
 	}
 	printf("]");
-	if (l->timeout_s >= 0)
-		printf(",\"timeout\":%d", l->timeout_s);
+	if (l->timeout_s >= 0 || l->timeout_s == BOOT_TIMEOUT_WAIT)
+		printf(",\"timeout\":%d", l->timeout_s >= 0 ? l->timeout_s : -1); /* -1: wait */
 	printf("}\n");
 }
 

@@ -31,6 +31,11 @@ static const struct verb verbs[] = {
 	  "verify a signed FIT configuration (exit 0 verified, 1 refused)" },
 	{ "fit", cmd_fit, "list IMAGE [--json] | extract IMAGE --keyring KEYS --out DIR",
 	  "show a FIT's images and configurations; write a verified one's images" },
+	{ "segments", cmd_segments,
+	  "--kernel BZIMAGE [--initrd F]... [--cmdline S] [--json] | --check PLAN.json",
+	  "the kexec_load segment list embark would load; check a plan against the kernel's rules" },
+	{ "vercmp", cmd_vercmp, "VERSION1 [OP] VERSION2",
+	  "compare versions as systemd-analyze compare-versions does" },
 };
 
 static int cmd_help(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 static const struct {
@@ -84,4 +85,25 @@ void console_setup(const char *kernel_cmdline)
 	dup2(fd, STDERR_FILENO);
 	if (fd > STDERR_FILENO)
 		close(fd);
+}
+
+int console_mode(enum console_mode mode)
+{
+	static struct termios cooked;
+	static int saved;
+	struct termios t;
+
+	if (!saved) {
+		if (tcgetattr(STDIN_FILENO, &cooked) < 0)
+			return -errno;
+		saved = 1;
+	}
+	if (mode == CONSOLE_COOKED)
+		return tcsetattr(STDIN_FILENO, TCSANOW, &cooked) < 0 ? -errno : 0;
+	t = cooked;
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);
+	t.c_iflag &= ~(tcflag_t)(ICRNL | IXON);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	return tcsetattr(STDIN_FILENO, TCSANOW, &t) < 0 ? -errno : 0;
 }

@@ -138,13 +138,15 @@ static int check_integrity(const struct fit_config *conf, char *err, size_t errl
 	return 0;
 }
 
-int fitboot_load(const struct boot_entry *e, const struct keyring *kr, const struct policy *p)
+int fitboot_load(const struct boot_entry *e, const struct keyring *kr, const struct policy *p,
+		 bool cmdline_edited)
 {
 	const struct fit_image *kernel, *ramdisks[FIT_MAX_REFS], *fdt = NULL;
 	const struct fit_config *conf;
 	struct fit_policy fpol = { .allow_sha1 = false };
 	struct fit_verdict v;
 	char path[BOOT_PATH_MAX * 2], err[FIT_ERR_MAX];
+	static char load_msg[LOADER_MSG_MAX];
 	const char *cmdline;
 	unsigned nramdisks = 0;
 	size_t size = 0;
@@ -249,7 +251,7 @@ int fitboot_load(const struct boot_entry *e, const struct keyring *kr, const str
 	/* bootargs sits inside the configuration node: a configuration signature covers it.
 	 * Image signatures alone leave the configuration node unsigned, so with keys present
 	 * its bootargs is not trusted then; the entry's own options are the fallback. */
-	cmdline = conf->bootargs;
+	cmdline = cmdline_edited ? NULL : conf->bootargs;
 	if (cmdline && kr->n > 0 && v.conf_keys == 0) {
 		elog(LOG_WARN, "FIT %s: configuration '%s': bootargs ignored: only the images are "
 			       "signed, not the configuration that holds it (sign the configuration)",
@@ -266,12 +268,15 @@ int fitboot_load(const struct boot_entry *e, const struct keyring *kr, const str
 	}
 	if (!cmdline)
 		cmdline = e->cmdline;
-	elog(LOG_INFO, "kexec_file_load: FIT kernel '%s' (%zu bytes), %u ramdisk%s, cmdline \"%s\"",
-	     kernel->name, kernel->size, nramdisks, nramdisks == 1 ? "" : "s", cmdline);
-	r = loader_kexec_file(kfd, rfd, cmdline);
+	elog(LOG_INFO, "%s: FIT kernel '%s' (%zu bytes), %u ramdisk%s, cmdline \"%s\"",
+	     p->loader == LOADER_SEGMENTS ? "kexec_load" : "kexec_file_load", kernel->name,
+	     kernel->size, nramdisks, nramdisks == 1 ? "" : "s", cmdline);
+	/* The sealed memfds are what the segment path reads too: nothing is reopened. */
+	r = loader_load(kfd, rfd, cmdline, p->loader, load_msg, sizeof(load_msg));
 	if (r < 0)
-		elog(LOG_ERR, "FIT %s: kexec_file_load failed: %s (%s): %s", path, errno_name(r),
-		     strerror(-r), loader_explain(r));
+		elog(LOG_ERR, "FIT %s: %s", path, load_msg);
+	else
+		elog(LOG_INFO, "%s", load_msg);
 out:
 	if (map != MAP_FAILED)
 		munmap(map, size);

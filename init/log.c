@@ -54,6 +54,65 @@ void log_open(void)
 	}
 }
 
+/* --- the event log: one JSON object a line in EVENTS_PATH, for the recovery shell's
+ * `events` and for tools reading a machine's boot afterwards. Every logged line is an event
+ * of kind "log"; PID 1 adds kinds of its own ("boot", "boot_failed", "menu_choice", ...). */
+static int events_fd = -1;
+static char last_error[LOG_LAST_ERROR_MAX];
+
+static size_t json_escape(char *dst, size_t cap, const char *s)
+{
+	size_t o = 0;
+
+	for (; *s && o + 7 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = (char)c;
+		} else if (c < 0x20) {
+			o += (size_t)snprintf(dst + o, cap - o, "\\u%04x", c);
+		} else {
+			dst[o++] = (char)c;
+		}
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+static void event_write(const char *kind, const char *level, const char *entry,
+			const char *detail)
+{
+	char e1[512], e2[1200], line[2048];
+	int n;
+
+	if (events_fd < 0) {
+		events_fd = open(EVENTS_PATH, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (events_fd < 0)
+			return; /* /run not mounted yet (host tests): nothing to keep */
+	}
+	json_escape(e1, sizeof(e1), entry ? entry : "");
+	json_escape(e2, sizeof(e2), detail ? detail : "");
+	n = snprintf(line, sizeof(line),
+		     "{\"t_ms\":%llu,\"kind\":\"%s\",\"level\":\"%s\",\"entry\":\"%s\","
+		     "\"detail\":\"%s\"}\n",
+		     (unsigned long long)monotonic_ms(), kind, level, e1, e2);
+	if (n > 0 && (size_t)n < sizeof(line) && write(events_fd, line, (size_t)n) < 0) {
+		close(events_fd);
+		events_fd = -1;
+	}
+}
+
+void event_log(const char *kind, const char *entry, const char *detail)
+{
+	event_write(kind, "info", entry, detail);
+}
+
+const char *log_last_error(void)
+{
+	return last_error[0] ? last_error : "no reason was logged";
+}
+
 void elog(int level, const char *fmt, ...)
 {
 	char msg[1024], line[1100];
@@ -64,6 +123,10 @@ void elog(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (level <= LOG_ERR)
+		snprintf(last_error, sizeof(last_error), "%.*s", (int)sizeof(last_error) - 1, msg);
+	event_write("log", level <= LOG_ERR ? "error" : level == LOG_WARN ? "warning" : "info", NULL,
+		    msg);
 	if (kmsg_fd >= 0) {
 		n = snprintf(line, sizeof(line), "<%d>embark: %s%s\n", level,
 			     level <= LOG_ERR ? "error: " : "", msg);

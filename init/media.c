@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,7 +22,10 @@
 struct medium {
 	char name[DEV_NAME_MAX];
 	unsigned open_failures;
-	int done; /* probed (and mounted or not): never looked at again */
+	int done;                  /* probed (and mounted or not): never looked at again */
+	int mounted;               /* FS and MNT are valid */
+	struct fsprobe_result fs;
+	char mnt[96];
 };
 
 static struct medium media[MEDIA_MAX];
@@ -86,6 +90,45 @@ static void scan_warn(void *ctx, const char *msg)
 	elog(LOG_WARN, "%s: %s", (const char *)ctx, msg);
 }
 
+/* grub's blscfg and the BLS directory describe the same entries; keep the first of any two
+ * that would boot the same thing (same filesystem, kernel, initrds and command line). */
+static int same_boot(const struct boot_entry *a, const struct boot_entry *b)
+{
+	if (strcmp(a->root, b->root) != 0 || a->device != b->device ||
+	    strcmp(a->device_value, b->device_value) != 0 || strcmp(a->kernel, b->kernel) != 0 ||
+	    strcmp(a->cmdline, b->cmdline) != 0 || a->n_initrds != b->n_initrds)
+		return 0;
+	for (unsigned i = 0; i < a->n_initrds; i++)
+		if (strcmp(a->initrds[i], b->initrds[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static int drop_duplicates(struct boot_list *list, unsigned from)
+{
+	unsigned kept = from;
+	int dropped = 0;
+
+	for (unsigned i = from; i < list->n; i++) {
+		int dup = 0;
+
+		for (unsigned j = from; j < kept && !dup; j++)
+			dup = same_boot(&list->entries[j], &list->entries[i]);
+		if (dup) {
+			elog(LOG_INFO, "%s%s: '%s' is the same boot as an entry already listed; "
+				       "listed once", list->entries[i].root, list->entries[i].source,
+			     list->entries[i].title);
+			dropped++;
+			continue;
+		}
+		if (kept != i)
+			list->entries[kept] = list->entries[i];
+		kept++;
+	}
+	list->n = kept;
+	return dropped;
+}
+
 /* Probes, mounts and scans one device; returns 1 when it is finished with (whatever the
  * outcome), 0 to look again on a later scan (its node is not there yet). */
 static int medium_try(struct medium *m, struct boot_list *list)
@@ -93,7 +136,8 @@ static int medium_try(struct medium *m, struct boot_list *list)
 	char dev[64], mnt[96];
 	struct fsprobe_result fs;
 	ssize_t got;
-	int fd, n;
+	int fd, n, dropped;
+	unsigned before;
 	const char *opts;
 
 	snprintf(dev, sizeof(dev), "/dev/%s", m->name);
@@ -112,13 +156,20 @@ static int medium_try(struct medium *m, struct boot_list *list)
 		return 1;
 	}
 	if (fsprobe_identify(probe_buf, (size_t)got, &fs) < 0) {
-		elog(LOG_INFO, "%s: no filesystem embark reads (ext2/3/4, vfat, iso9660); skipped",
+		elog(LOG_INFO, "%s: no filesystem embark reads (ext2/3/4, vfat, iso9660, btrfs, xfs); "
+			      "skipped",
 		     dev);
 		return 1;
 	}
+	m->fs = fs;
 	snprintf(mnt, sizeof(mnt), "%s/%s", MEDIA_ROOT, m->name);
 	mkdir(mnt, 0755);
-	opts = strcmp(fs.mount_type, "ext4") == 0 ? "noload" : NULL;
+	/* Each journaling filesystem replays its log even on a read-only mount unless told
+	 * not to: ext4 "noload", xfs "norecovery", btrfs "rescue=nologreplay". */
+	opts = strcmp(fs.mount_type, "ext4") == 0	? "noload"
+	       : strcmp(fs.mount_type, "xfs") == 0	? "norecovery"
+	       : strcmp(fs.mount_type, "btrfs") == 0 ? "rescue=nologreplay"
+						       : NULL;
 	if (mount(dev, mnt, fs.mount_type, MS_RDONLY | MS_NOSUID | MS_NODEV, opts) < 0) {
 		int e = errno;
 
@@ -128,11 +179,58 @@ static int medium_try(struct medium *m, struct boot_list *list)
 		rmdir(mnt);
 		return 1;
 	}
+	m->mounted = 1;
+	snprintf(m->mnt, sizeof(m->mnt), "%s", mnt);
+	before = list->n;
 	n = bootcfg_scan(mnt, list, scan_warn, dev);
+	dropped = drop_duplicates(list, before);
+	if (n > 0)
+		n -= dropped;
 	elog(LOG_INFO, "%s: %s%s%s UUID=%s mounted read-only on %s, %d boot entr%s", dev, fs.type,
 	     fs.label[0] ? " LABEL=" : "", fs.label, fs.uuid[0] ? fs.uuid : "-", mnt,
 	     n < 0 ? 0 : n, n == 1 ? "y" : "ies");
 	return 1;
+}
+
+const char *media_spec(enum boot_device kind, const char *value)
+{
+	static char spec[160];
+
+	switch (kind) {
+	case BOOT_DEVICE_UUID:
+		snprintf(spec, sizeof(spec), "UUID=%s", value);
+		break;
+	case BOOT_DEVICE_LABEL:
+		snprintf(spec, sizeof(spec), "LABEL=%s", value);
+		break;
+	case BOOT_DEVICE_FILE:
+		snprintf(spec, sizeof(spec), "a filesystem holding %s", value);
+		break;
+	default:
+		snprintf(spec, sizeof(spec), "the scanned filesystem");
+	}
+	return spec;
+}
+
+const char *media_resolve(enum boot_device kind, const char *value)
+{
+	for (unsigned i = 0; i < nmedia; i++) {
+		const struct medium *m = &media[i];
+		char path[BOOT_PATH_MAX + 96];
+		struct stat st;
+
+		if (!m->mounted)
+			continue;
+		/* UUIDs compare without case, as the kernel's root=UUID= and udev do. */
+		if ((kind == BOOT_DEVICE_UUID && strcasecmp(m->fs.uuid, value) == 0) ||
+		    (kind == BOOT_DEVICE_LABEL && strcmp(m->fs.label, value) == 0))
+			return m->mnt;
+		if (kind == BOOT_DEVICE_FILE &&
+		    snprintf(path, sizeof(path), "%s/%s", m->mnt, value) < (int)sizeof(path) &&
+		    stat(path, &st) == 0)
+			return m->mnt;
+	}
+	return NULL;
 }
 
 static int name_cmp(const void *a, const void *b)

@@ -173,20 +173,18 @@ static const char *load_error_hint(int err)
 	return "see dmesg";
 }
 
-int modules_load_list(const char *list_file)
-{
-	static char list[MOD_LIST_MAX + 1];
-	char moddir[128], deppath[160], name[MOD_NAME_MAX];
-	struct utsname u;
-	ssize_t n, list_len;
-	unsigned loaded = 0, failed = 0;
-	size_t pos = 0;
+static char moddir[128];
+static int dep_loaded; /* 1: modules.dep parsed; -errno: it could not be */
 
-	list_len = read_file_bounded(list_file, list, MOD_LIST_MAX);
-	if (list_len == -ENOENT)
-		return 0; /* a kernel with everything built in needs no list */
-	if (list_len < 0)
-		return (int)list_len;
+/* Reads modules.dep of the running kernel once. */
+static int load_dep(void)
+{
+	char deppath[160];
+	struct utsname u;
+	ssize_t n;
+
+	if (dep_loaded)
+		return dep_loaded < 0 ? dep_loaded : 0;
 	uname(&u);
 	snprintf(moddir, sizeof(moddir), "/lib/modules/%s", u.release);
 	snprintf(deppath, sizeof(deppath), "%s/modules.dep", moddir);
@@ -195,46 +193,44 @@ int modules_load_list(const char *list_file)
 		elog(LOG_ERR, "%s: %s (%s): the initramfs was built for another kernel release "
 			      "or without modules; rebuild it for %s",
 		     deppath, errno_name((int)n), strerror((int)-n), u.release);
-		return (int)n;
+		dep_loaded = (int)n;
+		return dep_loaded;
 	}
 	nmods = 0;
 	if (parse_modules_dep(depbuf, (size_t)n) < 0) {
 		elog(LOG_ERR, "%s: too large or malformed (limit %d modules)", deppath, MOD_MAX);
-		return -EINVAL;
+		dep_loaded = -EINVAL;
+		return dep_loaded;
 	}
+	dep_loaded = 1;
+	return 0;
+}
 
-	/* Mark what is wanted: modules.dep lists every module a module needs, transitively. */
-	while (pos < (size_t)list_len && list[pos]) {
-		const char *s = list + pos;
-		size_t k = strcspn(s, "\n"), w;
-		int i;
+/* Marks NAME and everything modules.dep says it needs (transitively) as wanted. Returns 1
+ * when something new is wanted, 0 when all of it is loaded or failed already, -ENOENT when
+ * the module is unknown. */
+static int mark_wanted(const char *name)
+{
+	int i = mod_find_name(name), news = 0;
 
-		pos += k + (s[k] == '\n');
-		while (k && (*s == ' ' || *s == '\t')) {
-			s++;
-			k--;
-		}
-		w = strcspn(s, " \t\n#");
-		if (w == 0 || w > k)
-			continue;
-		mod_name_of(s, w, name);
-		i = mod_find_name(name);
-		if (i < 0) {
-			char sys[MOD_NAME_MAX + 16];
-			struct stat st;
-
-			snprintf(sys, sizeof(sys), "/sys/module/%s", name);
-			if (stat(sys, &st) != 0)
-				elog(LOG_WARN, "module %s: not in %s and not built in", name, deppath);
-			continue;
-		}
+	if (i < 0)
+		return -ENOENT;
+	if (mods[i].state == MOD_UNUSED) {
 		mods[i].state = MOD_PENDING;
-		for (unsigned d = 0; d < mods[i].ndeps; d++)
-			mods[mods[i].deps[d]].state = MOD_PENDING;
+		news = 1;
 	}
+	for (unsigned d = 0; d < mods[i].ndeps; d++)
+		if (mods[mods[i].deps[d]].state == MOD_UNUSED) {
+			mods[mods[i].deps[d]].state = MOD_PENDING;
+			news = 1;
+		}
+	return news;
+}
 
-	/* Load in passes: a module goes once all its dependencies are in. Each pass loads at
-	 * least one module or the loop ends, so it runs at most nmods + 1 times. */
+/* Loads every wanted module once its dependencies are in. Each pass loads at least one
+ * module or the loop ends, so it runs at most nmods + 1 times. Counts into LOADED and FAILED. */
+static void load_wanted(unsigned *loaded, unsigned *failed)
+{
 	for (unsigned pass = 0, progress = 1; progress && pass <= nmods; pass++) {
 		progress = 0;
 		for (unsigned i = 0; i < nmods; i++) {
@@ -250,7 +246,7 @@ int modules_load_list(const char *list_file)
 					elog(LOG_ERR, "module %s: not loaded: it needs %s, which failed",
 					     m->name, mods[m->deps[d]].name);
 					m->state = MOD_FAILED;
-					failed++;
+					(*failed)++;
 					progress = 1;
 					ready = 0;
 					break;
@@ -266,10 +262,10 @@ int modules_load_list(const char *list_file)
 				elog(LOG_ERR, "module %s (%s/%s): %s (%s): %s", m->name, moddir, m->path,
 				     errno_name(r), strerror(-r), load_error_hint(r));
 				m->state = MOD_FAILED;
-				failed++;
+				(*failed)++;
 			} else {
 				m->state = MOD_LOADED;
-				loaded++;
+				(*loaded)++;
 			}
 		}
 	}
@@ -277,9 +273,70 @@ int modules_load_list(const char *list_file)
 		if (mods[i].state == MOD_PENDING) {
 			elog(LOG_ERR, "module %s: not loaded: its dependencies in modules.dep form a "
 				      "cycle", mods[i].name);
-			failed++;
+			mods[i].state = MOD_FAILED;
+			(*failed)++;
 		}
 	}
+}
+
+int modules_request(const char *const *names, unsigned n)
+{
+	unsigned loaded = 0, failed = 0;
+	int news = 0;
+
+	if (load_dep() < 0)
+		return dep_loaded;
+	for (unsigned i = 0; i < n; i++)
+		if (mark_wanted(names[i]) > 0)
+			news = 1;
+	if (news)
+		load_wanted(&loaded, &failed);
+	return (int)loaded;
+}
+
+int modules_load_list(const char *list_file)
+{
+	static char list[MOD_LIST_MAX + 1];
+	char name[MOD_NAME_MAX];
+	struct utsname u;
+	ssize_t list_len;
+	unsigned loaded = 0, failed = 0;
+	size_t pos = 0;
+
+	list_len = read_file_bounded(list_file, list, MOD_LIST_MAX);
+	if (list_len == -ENOENT)
+		return 0; /* a kernel with everything built in needs no list */
+	if (list_len < 0)
+		return (int)list_len;
+	if (load_dep() < 0)
+		return dep_loaded;
+	uname(&u);
+
+	/* Mark what is wanted: modules.dep lists every module a module needs, transitively. */
+	while (pos < (size_t)list_len && list[pos]) {
+		const char *s = list + pos;
+		size_t k = strcspn(s, "\n"), w;
+
+		pos += k + (s[k] == '\n');
+		while (k && (*s == ' ' || *s == '\t')) {
+			s++;
+			k--;
+		}
+		w = strcspn(s, " \t\n#");
+		if (w == 0 || w > k)
+			continue;
+		mod_name_of(s, w, name);
+		if (mark_wanted(name) == -ENOENT) {
+			char sys[MOD_NAME_MAX + 16];
+			struct stat st;
+
+			snprintf(sys, sizeof(sys), "/sys/module/%s", name);
+			if (stat(sys, &st) != 0)
+				elog(LOG_WARN, "module %s: not in %s/modules.dep and not built in", name,
+				     moddir);
+		}
+	}
+	load_wanted(&loaded, &failed);
 	elog(failed ? LOG_WARN : LOG_INFO, "loaded %u kernel modules for %s%s", loaded, u.release,
 	     failed ? " (some failed: see above)" : "");
 	return (int)loaded;

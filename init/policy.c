@@ -5,6 +5,8 @@
  *   settle_ms       once some entry exists, milliseconds to wait for more devices (default 500)
  *   require_signatures  yes: boot only what verifies with /etc/embark/keys (default no; a FIT
  *                   must verify whenever keys are present)
+ *   loader          auto (default): kexec_file_load, then embark's kexec_load path where the
+ *                   kernel lacks the call or cannot probe the image; file; segments
  */
 #include "init/internal.h"
 
@@ -21,6 +23,23 @@ void policy_defaults(struct policy *p)
 	p->device_timeout_ms = 10000;
 	p->settle_ms = 500;
 	p->require_signatures = false;
+	p->timeout_s = POLICY_TIMEOUT_CONFIG;
+	p->default_entry[0] = '\0';
+	p->allow_edit = true;
+	p->allow_writes = false;
+	p->shell = SHELL_ON;
+	p->shell_password_sha256[0] = '\0';
+	p->fallback = FALLBACK_NEXT;
+	p->locked = false;
+	p->loader = LOADER_AUTO;
+}
+
+static int is_hex_lower(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
 }
 
 static int parse_bool(const char *s, size_t n, bool *out)
@@ -80,6 +99,79 @@ static int policy_set(struct policy *p, const char *k, size_t kn, const char *v,
 	if (KEY("require_signatures")) {
 		if (parse_bool(v, vn, &p->require_signatures) < 0) {
 			*rule = "require_signatures takes yes or no";
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (KEY("loader")) {
+		if (loader_mode_parse(v, vn, &p->loader) < 0) {
+			*rule = "loader takes auto, file or segments";
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (KEY("timeout")) {
+		if (vn == 2 && memcmp(v, "-1", 2) == 0) {
+			p->timeout_s = -1;
+		} else if (vn == 6 && memcmp(v, "config", 6) == 0) {
+			p->timeout_s = POLICY_TIMEOUT_CONFIG;
+		} else if (parse_uint(v, vn, 3600, &u) == 0) {
+			p->timeout_s = (int)u;
+		} else {
+			*rule = "timeout takes seconds from 0 to 3600, -1 (wait for a key) or config";
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (KEY("default")) {
+		if (vn >= sizeof(p->default_entry)) {
+			*rule = "default is longer than 127 bytes";
+			return -EINVAL;
+		}
+		memcpy(p->default_entry, v, vn);
+		p->default_entry[vn] = '\0';
+		return 0;
+	}
+	if (KEY("allow_edit") || KEY("allow_writes") || KEY("locked")) {
+		bool *b = KEY("allow_edit") ? &p->allow_edit
+			  : KEY("allow_writes") ? &p->allow_writes : &p->locked;
+
+		if (parse_bool(v, vn, b) < 0) {
+			*rule = "this key takes yes or no";
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (KEY("shell")) {
+		if (vn == 3 && memcmp(v, "yes", 3) == 0)
+			p->shell = SHELL_ON;
+		else if (vn == 2 && memcmp(v, "no", 2) == 0)
+			p->shell = SHELL_OFF;
+		else if (vn == 8 && memcmp(v, "password", 8) == 0)
+			p->shell = SHELL_PASSWORD;
+		else {
+			*rule = "shell takes yes, no or password";
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (KEY("shell_password_sha256")) {
+		if (vn != 64 || !is_hex_lower(v, vn)) {
+			*rule = "shell_password_sha256 takes 64 lowercase hex digits (sha256sum of "
+				"the password, without a newline)";
+			return -EINVAL;
+		}
+		memcpy(p->shell_password_sha256, v, 64);
+		p->shell_password_sha256[64] = '\0';
+		return 0;
+	}
+	if (KEY("fallback")) {
+		if (vn == 4 && memcmp(v, "next", 4) == 0)
+			p->fallback = FALLBACK_NEXT;
+		else if (vn == 4 && memcmp(v, "menu", 4) == 0)
+			p->fallback = FALLBACK_MENU;
+		else {
+			*rule = "fallback takes next or menu";
 			return -EINVAL;
 		}
 		return 0;
@@ -154,8 +246,19 @@ int policy_apply_cmdline(struct policy *p, const char *cmdline)
 			s++;
 		n = strcspn(s, " \n");
 		if (n > 7 && strncmp(s, "embark.", 7) == 0 && (eq = memchr(s, '=', n)) != NULL) {
-			if (policy_set(p, s + 7, (size_t)(eq - s - 7), eq + 1,
-				       n - (size_t)(eq - s) - 1, &rule) == 0)
+			bool was_required = p->require_signatures;
+
+			if (p->locked) {
+				elog(LOG_WARN, "kernel command line: ignored '%.*s': the policy file "
+					       "says locked = yes", (int)n, s);
+			} else if (policy_set(p, s + 7, (size_t)(eq - s - 7), eq + 1,
+					      n - (size_t)(eq - s) - 1, &rule) == 0 &&
+				   was_required && !p->require_signatures) {
+				/* The command line may make the policy stricter, never weaker. */
+				p->require_signatures = true;
+				elog(LOG_WARN, "kernel command line: ignored '%.*s': signatures are "
+					       "required by the policy file", (int)n, s);
+			} else if (!rule)
 				applied++;
 			else
 				elog(LOG_WARN, "kernel command line: ignored '%.*s': %s", (int)n, s,

@@ -71,6 +71,13 @@ const char *loader_explain(int err)
 	case ENOMEDIUM:
 	case EIO:
 		return "reading the kernel or initrd failed (device error)";
+	case EADDRNOTAVAIL:
+		return "a segment would go where the kernel cannot load it (outside RAM or the "
+		       "crash kernel region)";
+	case ENOTSUP:
+		return "this kind of image cannot be loaded on this architecture";
+	case EINTR:
+		return "interrupted by a signal: try again";
 	}
 	return "unexpected error from kexec_file_load";
 }

@@ -34,7 +34,7 @@ ZLIB_SHA256=60dd315c07f616887caa029408308a018ace66e3d142726a97db164b3b8f69fb
 
 PACKAGES="make musl-tools clang libclang-rt-14-dev llvm u-boot-tools device-tree-compiler
 qemu-system-x86 kmod e2fsprogs dosfstools mtools xorriso cpio xz-utils bzip2 openssl python3 file
-ca-certificates"
+ca-certificates btrfs-progs xfsprogs fdisk gdisk kexec-tools"
 
 die() { printf 'deps: %s\n' "$*" >&2; exit 1; }
 log() { printf 'deps: %s\n' "$*" >&2; }
@@ -55,6 +55,10 @@ cmd_packages() {
 	if [ ${#missing[@]} -eq 0 ]; then log "Debian packages: all present"; return 0; fi
 	log "installing Debian packages: ${missing[*]}"
 	apt_update
+	# kexec-tools is only the reference the loader's tests compare against: it must not
+	# take over this machine's reboots (its Debian default is to load a kernel at shutdown).
+	echo 'kexec-tools kexec-tools/load_kexec boolean false' | as_root debconf-set-selections \
+		2>/dev/null || true
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		"${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
 }

@@ -197,8 +197,11 @@ def _qemu_escape(value):
 
 
 def qemu_command(kernel, initrd=None, cmdline="", disks=(), memory=DEFAULT_MEMORY_MB,
-                 nic=None, qemu_args=(), qemu=QEMU_BINARY, snapshot=True, machine="q35"):
-    """The argv list that boots kernel+initrd with the serial console on stdin/stdout."""
+                 nic=None, qemu_args=(), qemu=QEMU_BINARY, snapshot=True, machine="q35",
+                 monitor=None):
+    """The argv list that boots kernel+initrd with the serial console on stdin/stdout.
+    monitor: a path for QEMU's human monitor as a unix socket (SerialConsole.monitor()),
+    with a hot-pluggable PCIe root port "hotplug0" for device_add; None: no monitor."""
     argv = [
         qemu,
         "-accel", "tcg",               # never KVM: /dev/kvm hangs on these machines
@@ -208,7 +211,8 @@ def qemu_command(kernel, initrd=None, cmdline="", disks=(), memory=DEFAULT_MEMOR
         "-m", str(int(memory)),
         "-nodefaults", "-no-user-config",
         "-display", "none",
-        "-monitor", "none",            # no monitor anywhere: every byte on stdin is the guest's
+        # No monitor on stdio ever: every byte on stdin is the guest's.
+        "-monitor", "unix:%s,server=on,wait=off" % monitor if monitor else "none",
         "-chardev", "stdio,id=console0,signal=off",
         "-serial", "chardev:console0",
         "-no-reboot",                  # a guest reboot (or a panic's reboot) ends QEMU
@@ -223,6 +227,8 @@ def qemu_command(kernel, initrd=None, cmdline="", disks=(), memory=DEFAULT_MEMOR
             opts += ",snapshot=on"
         argv += ["-drive", opts]
     argv += ["-nic", nic or "none"]
+    if monitor:
+        argv += ["-device", "pcie-root-port,id=hotplug0,chassis=1,slot=1"]
     argv += list(qemu_args)
     return argv
 
@@ -246,10 +252,11 @@ class SerialConsole:
 
     def __init__(self, kernel, initrd=None, cmdline="", disks=(), memory=DEFAULT_MEMORY_MB,
                  nic=None, qemu_args=(), qemu=None, snapshot=True, machine="q35",
-                 echo=None, log=None, stderr=None, die_with_parent=True):
+                 echo=None, log=None, stderr=None, die_with_parent=True, monitor=None):
         qemu = find_qemu(qemu)
+        self.monitor_path = monitor
         self.argv = qemu_command(kernel, initrd, cmdline, disks, memory, nic, qemu_args,
-                                 qemu, snapshot, machine)
+                                 qemu, snapshot, machine, monitor)
         self._echo = self._writer(echo)
         self._log_file, self._own_log = None, False
         if log is not None:
@@ -295,6 +302,41 @@ class SerialConsole:
         arguments go to the constructor. Raises SetupError for missing files."""
         cfg = boot_config(board, kernel, initrd, append, disks, root)
         return cls(cfg["kernel"], cfg["initrd"], cfg["cmdline"], cfg["disks"], **kwargs)
+
+    def monitor(self, command, timeout=30):
+        """Runs one human-monitor COMMAND (needs monitor= at start); returns its output."""
+        import socket
+        if not self.monitor_path:
+            raise SetupError("monitor(): start the machine with monitor=PATH")
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(self.monitor_path)
+                break
+            except OSError:
+                s.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        s.settimeout(max(1.0, deadline - time.monotonic()))
+        try:
+            def until_prompt():
+                data = b""
+                while not data.endswith(b"(qemu) "):
+                    chunk = s.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                return data.decode("utf-8", "replace")
+            until_prompt()
+            s.sendall(command.encode() + b"\n")
+            out = until_prompt()
+        finally:
+            s.close()
+        # The monitor echoes the command line (with terminal escapes) before its output.
+        lines = out.replace("\r", "").split("\n")
+        return "\n".join(lines[1:-1])
 
     # -- context manager
     def __enter__(self):

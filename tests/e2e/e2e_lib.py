@@ -49,9 +49,15 @@ def text_file(name, content):
     return path
 
 
-def boot(disks, append=None, log=None, initrd=None):
+def boot(disks, append=None, log=None, initrd=None, monitor=False):
+    """Boots the board with DISKS; monitor=True gives con.monitor("...") (hot-plug)."""
+    mon = None
+    if monitor:
+        mon = os.path.join(WORK, (log or "qemu") + ".monitor")
+        if os.path.exists(mon):
+            os.unlink(mon)
     return sc.SerialConsole.boot(disks=disks, append=append, echo=None, stderr=False,
-                                 initrd=initrd,
+                                 initrd=initrd, monitor=mon,
                                  log=os.path.join(WORK, log) if log else None)
 
 

@@ -55,8 +55,10 @@ def test_bad_media_and_fallback():
     with open(raw, "wb") as f:
         f.write(bytes(4 * 1024 * 1024))
     bogus = text_file("bogus-kernel", "this is not a kernel\n" * 100)
-    conf_missing = text_file("a.conf", "title Missing kernel\nlinux /no/such/vmlinuz\n")
-    conf_bogus = text_file("b.conf", "title Not a kernel\nlinux /bogus/linux\n")
+    # systemd-boot order puts entries with a sort-key first: the two broken entries come
+    # before the good one, which must be reached by falling back.
+    conf_missing = text_file("a.conf", "title Missing kernel\nsort-key a\nlinux /no/such/vmlinuz\n")
+    conf_bogus = text_file("b.conf", "title Not a kernel\nsort-key b\nlinux /bogus/linux\n")
     conf_bad = text_file("bad.conf", "title No linux key\n")
     entries = mkbootdisk(
         "entries.img", "--label", "ENTRIES",

@@ -41,3 +41,55 @@ UT_TEST(policy_cmdline_overrides)
 	UT_EQ_INT(p.device_timeout_ms, 2000);
 	UT_EQ_INT(p.settle_ms, 500);
 }
+
+UT_TEST(policy_menu_shell_and_fallback_keys)
+{
+	struct policy p;
+	char err[160] = "";
+	const char *f = "timeout = -1\ndefault = Debian*\nallow_edit = no\nallow_writes = yes\n"
+			"shell = password\nshell_password_sha256 = "
+			"2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b\n"
+			"fallback = menu\n";
+
+	policy_defaults(&p);
+	UT_EQ_INT(p.timeout_s, POLICY_TIMEOUT_CONFIG);
+	UT_CHECK(p.allow_edit && !p.allow_writes && p.shell == SHELL_ON);
+	UT_EQ_INT(policy_parse(f, strlen(f), &p, err, sizeof(err)), 0);
+	UT_EQ_INT(p.timeout_s, -1);
+	UT_EQ_STR(p.default_entry, "Debian*");
+	UT_CHECK(!p.allow_edit && p.allow_writes);
+	UT_EQ_INT(p.shell, SHELL_PASSWORD);
+	UT_EQ_INT(strlen(p.shell_password_sha256), 64);
+	UT_EQ_INT(p.fallback, FALLBACK_MENU);
+	UT_EQ_INT(policy_parse("timeout = config\n", 17, &p, err, sizeof(err)), 0);
+	UT_EQ_INT(p.timeout_s, POLICY_TIMEOUT_CONFIG);
+	UT_EQ_INT(policy_parse("timeout = 3601\n", 15, &p, err, sizeof(err)), -22);
+	UT_CHECK(strstr(err, "line 1") && strstr(err, "timeout takes seconds"));
+	UT_EQ_INT(policy_parse("shell = maybe\n", 14, &p, err, sizeof(err)), -22);
+	UT_CHECK(strstr(err, "shell takes yes, no or password") != NULL);
+	UT_EQ_INT(policy_parse("shell_password_sha256 = ABC\n", 28, &p, err, sizeof(err)), -22);
+	UT_CHECK(strstr(err, "64 lowercase hex digits") != NULL);
+	UT_EQ_INT(policy_parse("fallback = retry\n", 17, &p, err, sizeof(err)), -22);
+	UT_EQ_INT(policy_parse("allow_edit = maybe\n", 19, &p, err, sizeof(err)), -22);
+}
+
+UT_TEST(policy_cmdline_cannot_weaken_signatures_or_a_locked_file)
+{
+	struct policy p;
+	char err[160] = "";
+
+	policy_defaults(&p);
+	UT_EQ_INT(policy_parse("require_signatures = yes\n", 25, &p, err, sizeof(err)), 0);
+	policy_apply_cmdline(&p, "quiet embark.require_signatures=no embark.timeout=7");
+	UT_CHECK(p.require_signatures);
+	UT_EQ_INT(p.timeout_s, 7);
+	policy_defaults(&p);
+	UT_EQ_INT(policy_parse("locked = yes\n", 13, &p, err, sizeof(err)), 0);
+	UT_EQ_INT(policy_apply_cmdline(&p, "embark.timeout=7 embark.shell=no"), 0);
+	UT_EQ_INT(p.timeout_s, POLICY_TIMEOUT_CONFIG);
+	UT_EQ_INT(p.shell, SHELL_ON);
+	policy_defaults(&p);
+	UT_EQ_INT(policy_apply_cmdline(&p, "embark.require_signatures=yes embark.fallback=menu"), 2);
+	UT_CHECK(p.require_signatures);
+	UT_EQ_INT(p.fallback, FALLBACK_MENU);
+}
