@@ -222,6 +222,9 @@ static int cmd_menuentry(struct cmd *c)
 		cwarn(c, "no title; entry not added");
 		return status(c, 1);
 	}
+	if (npos > GRUB_MAX_PARAMS)
+		cwarn(c, "'%s': more than %d arguments; its body sees the first %d only", pos[0],
+		      GRUB_MAX_PARAMS, GRUB_MAX_PARAMS);
 	if (c->node->has_block && source) {
 		cwarn(c, "'%s' has both a { } body and --source; not added", pos[0]);
 		return status(c, 1);
@@ -446,6 +449,14 @@ static ssize_t read_grub_file(struct grub_interp *in, const char *gpath, char *p
 			      char *buf, size_t cap)
 {
 	char host[BOOT_PATH_MAX * 2];
+	const char *p = gpath[0] == '(' && strchr(gpath, ')') ? strchr(gpath, ')') + 1 : gpath;
+
+	/* "(hd0,gpt2)512+1" is a block list: sectors of the disk, not a file. */
+	if (p[0] >= '0' && p[0] <= '9' && strchr(p, '+')) {
+		snprintf(path, BOOT_PATH_MAX, "%s", gpath);
+		dev[0] = '\0';
+		return -EOPNOTSUPP;
+	}
 
 	if (grub_split_path(gpath, dev, BOOT_ID_MAX, path, BOOT_PATH_MAX) < 0 ||
 	    grub_host_path(in, path, host, sizeof(host)) < 0)
@@ -457,7 +468,9 @@ static void warn_unreadable(struct cmd *c, const char *path, const char *dev, ss
 {
 	const struct grub_search *s = grub_search_find(c->in, dev);
 
-	if (r == -ENOENT && s)
+	if (r == -EOPNOTSUPP)
+		cwarn(c, "%s is a block list (sectors of the disk); embark reads files only", path);
+	else if (r == -ENOENT && s)
 		cwarn(c, "%s: not on this filesystem (GRUB looks on the one with %s %s)", path,
 		      s->device == BOOT_DEVICE_UUID ? "UUID" :
 		      s->device == BOOT_DEVICE_LABEL ? "label" : "file", s->key);
@@ -490,6 +503,8 @@ static int cmd_source(struct cmd *c)
 		return status(c, 1);
 	}
 	file = grub_file_index(in, path);
+	if (configfile && b && !b->other_loader)
+		b->other_loader = "configfile: its entries are listed under it";
 	if (configfile) {
 		/* GRUB shows the new file's menu instead of this one; embark lists its entries
 		 * and lets its default stand for this menu's. */

@@ -406,7 +406,7 @@ static void exec_node(struct grub_interp *in, const char *text, int idx)
 	}
 	f->text = text;
 	f->node = idx;
-	in->status = 0;
+	/* $? is left alone: `if [ "$?" = 0 ]` tests the command before the if. */
 }
 
 static void step_list(struct grub_interp *in, struct grub_frame *f)
@@ -500,6 +500,8 @@ static void step_for(struct grub_interp *in, struct grub_frame *f)
 	size_t vlen;
 
 	if (loop_breaks(in) || f->iter >= f->nvalues) {
+		if (f->nvalues == 0)
+			in->status = 0; /* a loop over nothing succeeds */
 		pop_frame(in);
 		return;
 	}

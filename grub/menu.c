@@ -142,8 +142,8 @@ static const char *spec_tail(const char *spec)
 	return NULL;
 }
 
-/* grub_strtoul(s, 0, 0) as menu.c uses it: a number at the start, the rest ignored. */
-static int leading_number(const char *s, unsigned long *out)
+/* A number at the start of S, base as strtoul's 0, in *OUT; *END after it. */
+static int leading_number(const char *s, unsigned long *out, const char **end)
 {
 	unsigned base = 10;
 	unsigned long v = 0;
@@ -176,6 +176,8 @@ static int leading_number(const char *s, unsigned long *out)
 			v = v * base + d;
 	}
 	*out = v;
+	if (end)
+		*end = s;
 	return digits > 0;
 }
 
@@ -184,9 +186,17 @@ static int leading_number(const char *s, unsigned long *out)
 static int pick(const struct grub_interp *in, unsigned first, unsigned end, const char *spec)
 {
 	unsigned long k;
+	const char *rest;
 
-	if (leading_number(spec, &k))
-		return k < end - first ? (int)(first + k) : -1;
+	/* A number only when nothing but blanks or the next path element follows it, as in
+	 * Fedora's and RHEL's GRUB ("Fix menu entry selection based on ID and title"): their
+	 * ids start with a machine id, which often starts with a digit. */
+	if (leading_number(spec, &k, &rest)) {
+		while (*rest == ' ' || *rest == '\t')
+			rest++;
+		if (*rest == '\0' || (rest[0] == '>' && rest[1] != '>'))
+			return k < end - first ? (int)(first + k) : -1;
+	}
 	for (unsigned i = first; i < end; i++) {
 		const struct grub_item *it = &in->items[i];
 
@@ -251,7 +261,7 @@ static void menu_timeout(struct grub_interp *in, const struct grub_menu *m)
 		return;
 	memcpy(buf, v, n);
 	buf[n] = '\0';
-	if (buf[0] != '-' && leading_number(buf, &t) && t <= 0x7fffffff)
+	if (buf[0] != '-' && leading_number(buf, &t, NULL) && t <= 0x7fffffff)
 		in->list->timeout_s = (int)t;
 #ifdef BOOT_TIMEOUT_WAIT
 	else if (buf[0] == '-')
@@ -357,6 +367,22 @@ static void start_entry(struct grub_interp *in, struct grub_frame *f, const stru
 	f->phase = P_ENTRY_DONE;
 }
 
+/* The BLS scanner's warnings about GRUB variables it could not expand are answered by
+ * blscfg: they go (they name "blscfg"); the others stay. */
+static void drop_blscfg_warnings(struct boot_entry *o)
+{
+	unsigned kept = 0, n = o->n_warnings < BOOT_MAX_WARNINGS ? o->n_warnings : BOOT_MAX_WARNINGS;
+
+	for (unsigned w = 0; w < n; w++) {
+		if (strstr(o->warnings[w], "blscfg"))
+			continue;
+		if (kept != w)
+			memcpy(o->warnings[kept], o->warnings[w], BOOT_WARNING_MAX);
+		kept++;
+	}
+	o->n_warnings = kept + (o->n_warnings - n);
+}
+
 static void commit_entry(struct grub_interp *in, const struct grub_item *it, struct grub_build *b)
 {
 	struct boot_list *list = in->list;
@@ -385,6 +411,7 @@ static void commit_entry(struct grub_interp *in, const struct grub_item *it, str
 			o->n_initrds = e->n_initrds;
 			memcpy(o->cmdline, e->cmdline, sizeof(o->cmdline));
 			memcpy(o->devicetree, e->devicetree, sizeof(o->devicetree));
+			drop_blscfg_warnings(o);
 			o->device = e->device;
 			memcpy(o->device_value, e->device_value, sizeof(o->device_value));
 			o->is_default = e->is_default;

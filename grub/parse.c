@@ -204,7 +204,7 @@ static int keyword(struct pstate *ps, const struct grub_token *t, const char *kw
 		if (o->kind != PO_IF || o->phase != PH_THEN)
 			return fail(ps, t->line, "'%s' without 'if ... then'", kw);
 		in->nodes[o->clause].b = o->head;
-		if (kw[2] == 'i') {
+		if (strcmp(kw, "elif") == 0) {
 			node = new_node(ps, GN_CLAUSE, t->line);
 			if (node < 0)
 				return fail(ps, t->line, "statement larger than %d nodes", GRUB_MAX_NODES);

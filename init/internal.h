@@ -51,6 +51,8 @@ struct policy {
 	bool locked;                /* kernel command line may not override this file */
 	enum loader_mode loader;    /* auto: kexec_file_load, then kexec_load where that may
 				     * help; file: kexec_file_load only; segments: kexec_load */
+	char keyring_dir[128];      /* where the trusted keys are (default KEYS_DIR) */
+	char sources[64];           /* boot config formats used, in menu order per device */
 };
 #define POLICY_TIMEOUT_CONFIG (-2)
 void policy_defaults(struct policy *p);
@@ -91,12 +93,18 @@ int media_scan(struct boot_list *list);
 const char *media_resolve(enum boot_device kind, const char *value);
 /* "UUID=..."/"LABEL=..."/"a filesystem holding FILE", for messages; a static buffer. */
 const char *media_spec(enum boot_device kind, const char *value);
+/* Formats kept from each device's scan, in this order ("bls,grub,syslinux,fit"); formats
+ * not named are dropped. NULL or "": all, as the scan ordered them. */
+void media_set_sources(const char *csv);
+/* Remounts the filesystem mounted at ROOT writable (WRITABLE=1) or read-only again. */
+int media_remount(const char *root, int writable);
 
 /* --- keys.c, fitboot.c -------------------------------------------------------------- */
 #define KEYS_DIR "/etc/embark/keys"
+#define POLICY_SOURCES_DEFAULT "bls,grub,syslinux,fit"
 /* Loads every file in KEYS_DIR into KR (a missing directory is an empty keyring). Returns the
  * number of keys, having logged each file that could not be read. */
-int keys_load(struct keyring *kr);
+int keys_load(struct keyring *kr, const char *dir);
 /* Reads, verifies and kexec-loads the FIT entry E (see fitboot.c). Returns 0 when the kernel
  * is loaded (the caller reboots into it), or -errno having logged why not. */
 int fitboot_load(const struct boot_entry *e, const struct keyring *kr, const struct policy *p,
@@ -122,6 +130,7 @@ struct menu_state {
 	bool ansi;                 /* ANSI rendering, else plain */
 	bool redraw;               /* render at the next menu_run() */
 	unsigned number;           /* digits typed so far */
+	unsigned shown_left;       /* seconds the countdown line shows now */
 };
 enum menu_action { MENU_BOOT = 1, MENU_RESCAN, MENU_SHELL, MENU_REFRESH };
 struct menu_choice {

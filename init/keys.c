@@ -17,13 +17,13 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp((const char *)a, (const char *)b);
 }
 
-int keys_load(struct keyring *kr)
+int keys_load(struct keyring *kr, const char *dir)
 {
 	static char names[KEY_FILES_MAX][256];
 	char path[320], err[CRYPTO_ERR_MAX];
 	struct dirent *de;
 	unsigned n = 0;
-	DIR *d = opendir(KEYS_DIR);
+	DIR *d = opendir(dir);
 
 	if (!d)
 		return 0;
@@ -35,7 +35,7 @@ int keys_load(struct keyring *kr)
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), name_cmp);
 	for (unsigned i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%.255s", KEYS_DIR, names[i]);
+		snprintf(path, sizeof(path), "%.60s/%.255s", dir, names[i]);
 		if (keyring_add_file(kr, path, err, sizeof(err)) < 0)
 			elog(LOG_ERR, "keyring %s: %s; this file's keys are not trusted", path, err);
 	}

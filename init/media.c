@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #define DEV_NAME_MAX 32
+#define SOURCES_MAX 8          /* formats in the policy's sources list */
 #define MEDIA_OPEN_RETRIES 20 /* scans a device node may be missing for before giving up */
 
 struct medium {
@@ -88,6 +89,49 @@ static unsigned long long sectors_of(const char *name)
 static void scan_warn(void *ctx, const char *msg)
 {
 	elog(LOG_WARN, "%s: %s", (const char *)ctx, msg);
+}
+
+static char sources[64];
+
+void media_set_sources(const char *csv)
+{
+	snprintf(sources, sizeof(sources), "%s", csv ? csv : "");
+}
+
+/* Position of FORMAT in the sources list, or -1 when it is not used. */
+static int source_rank(enum boot_format format)
+{
+	const char *name = boot_format_name(format), *p = sources;
+	size_t n = strlen(name);
+
+	if (!sources[0])
+		return 0;
+	for (int rank = 0; *p && rank < SOURCES_MAX; rank++) {
+		size_t k = strcspn(p, ",");
+
+		if (k == n && memcmp(p, name, n) == 0)
+			return rank;
+		p += k + (p[k] == ',');
+	}
+	return -1;
+}
+
+/* Keeps the entries LIST[from..) of the formats the policy uses, stable-sorted by format
+ * order. Returns how many were dropped. */
+static int apply_sources(struct boot_list *list, unsigned from)
+{
+	static struct boot_entry sorted[BOOT_MAX_ENTRIES];
+	unsigned kept = 0, n = list->n - from;
+
+	if (!sources[0])
+		return 0;
+	for (int rank = 0; rank < SOURCES_MAX; rank++)
+		for (unsigned i = 0; i < n; i++)
+			if (source_rank(list->entries[from + i].format) == rank)
+				sorted[kept++] = list->entries[from + i];
+	memcpy(&list->entries[from], sorted, kept * sizeof(sorted[0]));
+	list->n = from + kept;
+	return (int)(n - kept);
 }
 
 /* grub's blscfg and the BLS directory describe the same entries; keep the first of any two
@@ -183,13 +227,28 @@ static int medium_try(struct medium *m, struct boot_list *list)
 	snprintf(m->mnt, sizeof(m->mnt), "%s", mnt);
 	before = list->n;
 	n = bootcfg_scan(mnt, list, scan_warn, dev);
-	dropped = drop_duplicates(list, before);
+	dropped = apply_sources(list, before) + drop_duplicates(list, before);
 	if (n > 0)
 		n -= dropped;
 	elog(LOG_INFO, "%s: %s%s%s UUID=%s mounted read-only on %s, %d boot entr%s", dev, fs.type,
 	     fs.label[0] ? " LABEL=" : "", fs.label, fs.uuid[0] ? fs.uuid : "-", mnt,
 	     n < 0 ? 0 : n, n == 1 ? "y" : "ies");
 	return 1;
+}
+
+int media_remount(const char *root, int writable)
+{
+	for (unsigned i = 0; i < nmedia; i++) {
+		const struct medium *m = &media[i];
+
+		if (!m->mounted || strcmp(m->mnt, root) != 0)
+			continue;
+		if (mount(NULL, m->mnt, NULL,
+			  MS_REMOUNT | MS_NOSUID | MS_NODEV | (writable ? 0 : MS_RDONLY), NULL) < 0)
+			return -errno;
+		return 0;
+	}
+	return -ENOENT;
 }
 
 const char *media_spec(enum boot_device kind, const char *value)

@@ -81,37 +81,41 @@ static int selectable(const struct menu_item *it)
 	return it->note[0] == '\0';
 }
 
-static void render_countdown(const struct menu_state *st, const struct menu_item *items,
-			     uint64_t now)
+static void render_countdown(struct menu_state *st, const struct menu_item *items, uint64_t now)
 {
 	unsigned left = st->deadline_ms > now ? (unsigned)((st->deadline_ms - now + 999) / 1000) : 0;
+
+	if (left == st->shown_left)
+		return;
+	st->shown_left = left;
 
 	out("%sbooting '%s' in %u s; any key stops%s", st->ansi ? "\r\033[K" : "",
 	    items[st->selected].entry->title, left, st->ansi ? "" : "\n");
 }
 
-static void render(const struct menu_state *st, const struct menu_item *items, unsigned n,
+static void render(struct menu_state *st, const struct menu_item *items, unsigned n,
 		   const struct menu_opts *o, uint64_t now)
 {
 	const char *group = NULL;
 
 	if (st->ansi)
 		out("\033[2J\033[H");
-	out("embark boot menu%s\r\n", n ? "" : ": no boot entries yet");
+	out("embark boot menu%s\n", n ? "" : ": no boot entries yet");
 	for (unsigned i = 0; i < n; i++) {
 		const struct boot_entry *e = items[i].entry;
 		int sel = i == st->selected;
 
 		if (!group || strcmp(group, e->root) != 0) {
 			group = e->root;
-			out("  %s:\r\n", group_name(e));
+			out("  %s:\n", group_name(e));
 		}
-		out("%s%s%2u) %s  [%s]%s%s%s\r\n", st->ansi && sel ? "\033[7m" : "", sel ? " >" : "  ",
+		out("%s%s%2u) %s  [%s]%s%s%s\n", st->ansi && sel ? "\033[7m" : "", sel ? " >" : "  ",
 		    i + 1, e->title, boot_format_name(e->format),
 		    items[i].note[0] ? "  -- " : "", items[i].note, st->ansi && sel ? "\033[0m" : "");
 	}
-	out("\r\nEnter: boot  arrows/j/k/number: select%s  r: rescan%s\r\n",
+	out("\nEnter: boot  arrows/j/k/number: select%s  r: rescan%s\n",
 	    o->allow_edit ? "  e: edit command line" : "", o->allow_shell ? "  s: shell" : "");
+	st->shown_left = UINT32_MAX;
 	if (st->counting && n)
 		render_countdown(st, items, now);
 }
@@ -197,7 +201,7 @@ static int edit_line(int in, int outfd, char *cmd, size_t cap, const unsigned ch
 	unsigned char buf[MENU_KEYS_MAX];
 	size_t len = strlen(cmd);
 
-	out("\r\nedit the command line; Enter boots, Esc cancels:\r\n> %s", cmd);
+	out("\nedit the command line; Enter boots, Esc cancels:\n> %s", cmd);
 	flush(outfd);
 	for (unsigned rounds = 0; rounds < 100000; rounds++) {
 		int n;
@@ -212,7 +216,7 @@ static int edit_line(int in, int outfd, char *cmd, size_t cap, const unsigned ch
 		if (n < 0)
 			return n;
 		if (n == 1 && (buf[0] == 0x1b || buf[0] == 0x03)) {
-			out("\r\n(edit cancelled)\r\n");
+			out("\n(edit cancelled)\n");
 			flush(outfd);
 			return 0;
 		}
@@ -220,7 +224,7 @@ static int edit_line(int in, int outfd, char *cmd, size_t cap, const unsigned ch
 			unsigned char c = buf[i];
 
 			if (c == '\r' || c == '\n') {
-				out("\r\n");
+				out("\n");
 				flush(outfd);
 				return 1;
 			}
@@ -283,7 +287,7 @@ int menu_run(int in, int outfd, const struct menu_item *items, unsigned n,
 				st->counting = false;
 				choice->action = MENU_BOOT;
 				choice->index = st->selected;
-				out("\r\n");
+				out("\n");
 				flush(outfd);
 				return 0;
 			} else {
@@ -312,7 +316,7 @@ int menu_run(int in, int outfd, const struct menu_item *items, unsigned n,
 		}
 		if (st->counting) {
 			st->counting = false;
-			out("%s(countdown stopped)\r\n", st->ansi ? "\r\033[K" : "");
+			out("%s(countdown stopped)\n", st->ansi ? "\r\033[K" : "");
 			flush(outfd);
 		}
 		for (size_t pos = 0; pos < (size_t)got;) {
@@ -343,7 +347,7 @@ int menu_run(int in, int outfd, const struct menu_item *items, unsigned n,
 				if (!n)
 					break;
 				if (!selectable(&items[st->selected])) {
-					out("entry %u cannot be booted: %s\r\n", st->selected + 1,
+					out("entry %u cannot be booted: %s\n", st->selected + 1,
 					    items[st->selected].note);
 					flush(outfd);
 					break;
@@ -355,7 +359,7 @@ int menu_run(int in, int outfd, const struct menu_item *items, unsigned n,
 				if (!n || !selectable(&items[st->selected]))
 					break;
 				if (!o->allow_edit) {
-					out("%s\r\n", o->edit_refusal);
+					out("%s\n", o->edit_refusal);
 					flush(outfd);
 					break;
 				}
@@ -379,7 +383,7 @@ int menu_run(int in, int outfd, const struct menu_item *items, unsigned n,
 				return 0;
 			case KEY_SHELL:
 				if (!o->allow_shell) {
-					out("the recovery shell is disabled by the policy (shell = no)\r\n");
+					out("the recovery shell is disabled by the policy (shell = no)\n");
 					flush(outfd);
 					break;
 				}

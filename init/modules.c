@@ -32,6 +32,11 @@ struct mod {
 
 static struct mod mods[MOD_MAX];
 static unsigned nmods;
+/* The order modules were asked for (each after what it needs): loading follows it, so a
+ * module the board lists early (crc32c_generic) is in before one that only needs it at run
+ * time (libcrc32c asks the crypto API for "crc32c"; modules.dep does not say so). */
+static unsigned short want_order[MOD_MAX];
+static unsigned nwant;
 static char depbuf[MOD_DEP_FILE_MAX + 1];
 
 /* "kernel/fs/ext4/ext4.ko.xz" -> "ext4"; dashes become underscores as in the kernel. */
@@ -141,24 +146,31 @@ static int is_compressed(const char *path)
 	       (n > 3 && strcmp(path + n - 3, ".gz") == 0);
 }
 
-static int load_one(const char *moddir, struct mod *m)
+/* Loads M; on failure *OPENED says whether the kernel itself refused (1) or the file could
+ * not be opened (0). */
+static int load_one(const char *moddir, struct mod *m, int *opened)
 {
 	char path[MOD_PATH_MAX + 128];
 	int fd, flags = is_compressed(m->path) ? MODULE_INIT_COMPRESSED_FILE : 0, r = 0;
 
+	*opened = 0;
 	if (path_join(path, sizeof(path), moddir, m->path) < 0)
 		return -ENAMETOOLONG;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	*opened = 1;
 	if (syscall(SYS_finit_module, fd, "", flags) != 0 && errno != EEXIST)
 		r = -errno;
 	close(fd);
 	return r;
 }
 
-static const char *load_error_hint(int err)
+static const char *load_error_hint(int err, int opened)
 {
+	if (opened && err == -ENOENT)
+		return "its init found something missing, usually a crypto algorithm or firmware it "
+		       "asks for: list that module before it in the board's modules";
 	switch (-err) {
 	case ENOEXEC:
 		return "not a module for this kernel (version or architecture mismatch)";
@@ -215,15 +227,18 @@ static int mark_wanted(const char *name)
 
 	if (i < 0)
 		return -ENOENT;
-	if (mods[i].state == MOD_UNUSED) {
-		mods[i].state = MOD_PENDING;
-		news = 1;
-	}
-	for (unsigned d = 0; d < mods[i].ndeps; d++)
-		if (mods[mods[i].deps[d]].state == MOD_UNUSED) {
+	/* modules.dep lists the dependencies deepest last: queue them from the end. */
+	for (unsigned d = mods[i].ndeps; d-- > 0;)
+		if (mods[mods[i].deps[d]].state == MOD_UNUSED && nwant < MOD_MAX) {
 			mods[mods[i].deps[d]].state = MOD_PENDING;
+			want_order[nwant++] = mods[i].deps[d];
 			news = 1;
 		}
+	if (mods[i].state == MOD_UNUSED && nwant < MOD_MAX) {
+		mods[i].state = MOD_PENDING;
+		want_order[nwant++] = (unsigned short)i;
+		news = 1;
+	}
 	return news;
 }
 
@@ -233,9 +248,9 @@ static void load_wanted(unsigned *loaded, unsigned *failed)
 {
 	for (unsigned pass = 0, progress = 1; progress && pass <= nmods; pass++) {
 		progress = 0;
-		for (unsigned i = 0; i < nmods; i++) {
-			struct mod *m = &mods[i];
-			int ready = 1, r;
+		for (unsigned w = 0; w < nwant; w++) {
+			struct mod *m = &mods[want_order[w]];
+			int ready = 1, r, opened;
 
 			if (m->state != MOD_PENDING)
 				continue;
@@ -256,11 +271,11 @@ static void load_wanted(unsigned *loaded, unsigned *failed)
 			}
 			if (!ready)
 				continue;
-			r = load_one(moddir, m);
+			r = load_one(moddir, m, &opened);
 			progress = 1;
 			if (r < 0) {
 				elog(LOG_ERR, "module %s (%s/%s): %s (%s): %s", m->name, moddir, m->path,
-				     errno_name(r), strerror(-r), load_error_hint(r));
+				     errno_name(r), strerror(-r), load_error_hint(r, opened));
 				m->state = MOD_FAILED;
 				(*failed)++;
 			} else {

@@ -75,6 +75,86 @@ static int pending_devices(void)
 	return n;
 }
 
+/* --- signals, as an init handles them (README.md, "What embark does at boot") ----------
+ * SIGINT (Ctrl-Alt-Del, which the kernel turns into SIGINT for PID 1 once CAD is disabled)
+ * and SIGTERM reboot, SIGUSR2 powers off, SIGUSR1 rescans devices now. The handlers only set
+ * flags; handle_signals() acts on them at the next safe point (at most a refresh tick). */
+static volatile sig_atomic_t sig_reboot, sig_poweroff, sig_rescan;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGINT || sig == SIGTERM)
+		sig_reboot = 1;
+	else if (sig == SIGUSR2)
+		sig_poweroff = 1;
+	else if (sig == SIGUSR1)
+		sig_rescan = 1;
+}
+
+static void init_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal; /* no SA_RESTART: a waiting poll() returns at once */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	reboot(RB_DISABLE_CAD);
+}
+
+/* Returns 1 when a rescan was asked for; reboots or powers off when that was. */
+static int handle_signals(void)
+{
+	if (sig_reboot || sig_poweroff) {
+		elog(LOG_INFO, "%s requested by a signal", sig_poweroff ? "power off" : "reboot");
+		event_log("signal", "", sig_poweroff ? "poweroff" : "reboot");
+		console_mode(CONSOLE_COOKED);
+		sync();
+		reboot(sig_poweroff ? RB_POWER_OFF : RB_AUTOBOOT);
+		elog(LOG_ERR, "reboot(2) failed: %s (%s)", errno_name(errno), strerror(errno));
+		sig_reboot = sig_poweroff = 0;
+	}
+	if (sig_rescan) {
+		sig_rescan = 0;
+		elog(LOG_INFO, "SIGUSR1: rescanning devices");
+		return 1;
+	}
+	return 0;
+}
+
+/* Boot counting (BLS "ID+LEFT-DONE.conf"): one attempt is counted by renaming the entry file
+ * before the kexec, as systemd-boot does, and only when the policy allows disk writes. */
+static void count_boot_attempt(const struct boot_entry *e)
+{
+	char path[BOOT_PATH_MAX * 2], newname[256], *slash;
+	int r;
+
+	if (e->format != BOOT_FORMAT_BLS || e->tries_left < 0)
+		return;
+	if (!policy.allow_writes) {
+		elog(LOG_INFO, "entry '%s': boot counting not recorded (%d tries left): the policy "
+			       "does not allow writes (allow_writes = no)", e->title, e->tries_left);
+		return;
+	}
+	if (path_join(path, sizeof(path), e->root, e->source) < 0 || !(slash = strrchr(path, '/')))
+		return;
+	*slash = '\0';
+	r = media_remount(e->root, 1);
+	if (r == 0) {
+		r = bls_count_attempt(path, slash + 1, newname, sizeof(newname));
+		media_remount(e->root, 0);
+	}
+	if (r < 0)
+		elog(LOG_WARN, "entry '%s': boot counting: %s (%s); booting anyway", e->title,
+		     errno_name(r), strerror(-r));
+	else if (r > 0)
+		elog(LOG_INFO, "entry '%s': boot attempt counted: renamed to %s", e->title, newname);
+}
+
 /* Waits for media until entries exist, none waits for a device a configuration named, and no
  * new device showed up for settle_ms; or until the device timeout passed. Late devices are
  * still picked up by the menu. */
@@ -85,6 +165,7 @@ static void wait_for_media(const struct policy *p)
 	for (;;) {
 		uint64_t now;
 
+		handle_signals();
 		devices_hotplug();
 		if (media_scan(&entries) > 0)
 			last_new = monotonic_ms();
@@ -192,6 +273,7 @@ static int boot_entry(const struct boot_entry *entry, const char *cmdline)
 	elog(LOG_INFO, "%s: kernel %s, %u initrd%s, cmdline \"%s\"",
 	     policy.loader == LOADER_SEGMENTS ? "kexec_load" : "kexec_file_load", kpath,
 	     e->n_initrds, e->n_initrds == 1 ? "" : "s", e->cmdline);
+	count_boot_attempt(e);
 	r = loader_load(kfd, ifd, e->cmdline, policy.loader, load_msg, sizeof(load_msg));
 	if (r < 0) {
 		elog(LOG_ERR, "entry '%s': %s", e->title, load_msg);
@@ -391,6 +473,7 @@ static __attribute__((noreturn)) void unattended(void)
 		}
 		reap_children();
 		sleep_ms(IDLE_RESCAN_MS);
+		handle_signals();
 		devices_hotplug();
 		media_scan(&entries);
 	}
@@ -429,6 +512,7 @@ static __attribute__((noreturn)) void menu_loop(void)
 			touched = true;
 		switch (choice.action) {
 		case MENU_REFRESH:
+			handle_signals();
 			devices_hotplug();
 			if (media_scan(&entries) > 0) {
 				n = build_items();
@@ -470,17 +554,14 @@ int pid1_main(int argc, char **argv)
 		kernel_cmdline[0] = '\0';
 	console_setup(kernel_cmdline);
 	log_open();
-	/* The kernel delivers to PID 1 only signals it has handlers for; until the menu and
-	 * recovery shell define what SIGINT/SIGTERM mean, they are ignored explicitly. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
+	init_signals();
 	elog(LOG_INFO, "embark %s starting as PID 1", EMBARK_VERSION);
 	boot_list_init(&entries);
 	load_policy(&policy);
 	keyring_init(&keyring);
-	nkeys = keys_load(&keyring);
-	elog(LOG_INFO, "keyring: %d key%s from %s%s", nkeys, nkeys == 1 ? "" : "s", KEYS_DIR,
+	nkeys = keys_load(&keyring, policy.keyring_dir);
+	media_set_sources(policy.sources);
+	elog(LOG_INFO, "keyring: %d key%s from %s%s", nkeys, nkeys == 1 ? "" : "s", policy.keyring_dir,
 	     nkeys ? ": FIT images must verify" : "");
 	modules_load_list("/etc/embark/modules");
 	devices_coldplug();

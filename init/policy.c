@@ -9,6 +9,7 @@
  *                   kernel lacks the call or cannot probe the image; file; segments
  */
 #include "init/internal.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +33,34 @@ void policy_defaults(struct policy *p)
 	p->fallback = FALLBACK_NEXT;
 	p->locked = false;
 	p->loader = LOADER_AUTO;
+	snprintf(p->keyring_dir, sizeof(p->keyring_dir), "%s", KEYS_DIR);
+	snprintf(p->sources, sizeof(p->sources), "%s", POLICY_SOURCES_DEFAULT);
+}
+
+/* "bls,grub": known format names, comma-separated, each at most once. */
+static int valid_sources(const char *v, size_t n)
+{
+	static const char *const names[] = { "bls", "grub", "syslinux", "fit" };
+	unsigned seen = 0;
+	size_t pos = 0;
+
+	if (n == 0 || v[n - 1] == ',')
+		return 0;
+	while (pos < n) {
+		size_t k = 0;
+		unsigned i;
+
+		while (pos + k < n && v[pos + k] != ',')
+			k++;
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			if (strlen(names[i]) == k && memcmp(names[i], v + pos, k) == 0)
+				break;
+		if (i == ARRAY_SIZE(names) || (seen & (1u << i)))
+			return 0;
+		seen |= 1u << i;
+		pos += k + 1;
+	}
+	return 1;
 }
 
 static int is_hex_lower(const char *s, size_t n)
@@ -163,6 +192,26 @@ static int policy_set(struct policy *p, const char *k, size_t kn, const char *v,
 		}
 		memcpy(p->shell_password_sha256, v, 64);
 		p->shell_password_sha256[64] = '\0';
+		return 0;
+	}
+	if (KEY("keyring")) {
+		if (vn == 0 || vn >= sizeof(p->keyring_dir) || v[0] != '/') {
+			*rule = "keyring takes an absolute directory in the initramfs (at most 127 "
+				"bytes)";
+			return -EINVAL;
+		}
+		memcpy(p->keyring_dir, v, vn);
+		p->keyring_dir[vn] = '\0';
+		return 0;
+	}
+	if (KEY("sources")) {
+		if (vn >= sizeof(p->sources) || !valid_sources(v, vn)) {
+			*rule = "sources takes a comma-separated list of bls, grub, syslinux, fit "
+				"(each once)";
+			return -EINVAL;
+		}
+		memcpy(p->sources, v, vn);
+		p->sources[vn] = '\0';
 		return 0;
 	}
 	if (KEY("fallback")) {

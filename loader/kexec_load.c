@@ -185,6 +185,7 @@ int loader_load_segments(int kernel_fd, int initrd_fd, const char *cmdline, char
 	static struct seg_job job;
 	const struct seg_build *b = &job.build;
 	char a[24], p[24];
+	uint64_t lowest = 0, end = 0;
 	int r;
 
 	r = seg_job_plan(&job, kernel_fd, initrd_fd, cmdline, NULL, msg, msglen);
@@ -196,11 +197,20 @@ int loader_load_segments(int kernel_fd, int initrd_fd, const char *cmdline, char
 			 strerror(-r), loader_explain_segments(r));
 		goto out;
 	}
+	for (unsigned i = 0; i < b->plan.nr_segments; i++) {
+		const struct seg_plan_segment *sg = &b->plan.seg[i];
+
+		if (i == 0 || sg->mem < lowest)
+			lowest = sg->mem;
+		if (sg->mem + sg->memsz > end)
+			end = sg->mem + sg->memsz;
+	}
 	seg_fail(msg, msglen, 0,
-		 "kexec_load: %u segments, kernel at 0x%llx (entry 0x%llx), initrd at %s, "
-		 "boot_params at 0x%llx, purgatory at %s; memory map from %s%s; acpi_rsdp 0x%llx "
-		 "(%s); %s",
-		 (unsigned)b->plan.nr_segments, (unsigned long long)b->kernel_addr,
+		 "kexec_load: %u segments in 0x%llx-0x%llx, kernel at 0x%llx (entry 0x%llx), "
+		 "initrd at %s, boot_params at 0x%llx, purgatory at %s; memory map from %s%s; "
+		 "acpi_rsdp 0x%llx (%s); %s",
+		 (unsigned)b->plan.nr_segments, (unsigned long long)lowest,
+		 (unsigned long long)end, (unsigned long long)b->kernel_addr,
 		 (unsigned long long)b->kernel_entry, segment_addr(b, "initrd", a, sizeof(a)),
 		 (unsigned long long)b->bootparams_addr, segment_addr(b, "purgatory", p, sizeof(p)),
 		 job.facts.map_source,

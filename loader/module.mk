@@ -16,7 +16,7 @@ FUZZ_TARGETS += bzimage segplan
 # objcopy, then embedded in embark as a byte array ($(B)/gen/purgatory_image.inc, included by
 # loader/purgatory_blob.c). Other architectures get an empty image: the segment path then
 # says it has no purgatory for them.
-PURG_DIR  := $(B)/purgatory
+PURG_DIR  := $(B)/gen/purgatory
 PURG_OBJS := $(PURG_DIR)/entry.o $(PURG_DIR)/main.o $(PURG_DIR)/verify.o $(PURG_DIR)/sha256.o
 PURG_CFLAGS = -std=gnu11 -I. $(WARN) -O2 -ffreestanding -fno-builtin -nostdlib \
 	-fno-tree-loop-distribute-patterns -fpie -fvisibility=hidden -mno-red-zone \

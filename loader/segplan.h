@@ -259,9 +259,10 @@ struct seg_plan {
 
 /* --- segments.c ---------------------------------------------------------------------- */
 #define PURGATORY_IMAGE_MAX 16384
-/* boot_params, the command line, setup_data for 384 more e820 entries and an RNG seed */
+/* boot_params, a command line (kernels may be built with a COMMAND_LINE_SIZE up to 4096),
+ * setup_data for 384 more e820 entries and an RNG seed */
 #define SEG_BOOTPARAMS_MAX                                                                  \
-	(BP_SIZE + 2048 + 2 * SETUP_DATA_HEADER +                                           \
+	(BP_SIZE + 4096 + 2 * SETUP_DATA_HEADER +                                           \
 	 (MEMMAP_MAX - BP_E820_ZEROPAGE_MAX) * BP_E820_ENTRY_SIZE + BP_RNG_SEED_SIZE + 64)
 
 struct seg_inputs {

@@ -23,9 +23,9 @@ LATE_UUID = "3a1c0f52-6b7e-4d0c-9a55-2f1e8d7c6b5a"
 
 def two_entry_disk():
     return mkbootdisk("menu.img", "--label", "MENU",
-                      "--entry", "a-first", "--title", "First entry", "--kernel", KERNEL,
+                      "--entry", "b-first", "--title", "First entry", "--kernel", KERNEL,
                       "--initrd", TARGET_INITRD, "--cmdline", FIRST,
-                      "--entry", "b-second", "--title", "Second entry", "--kernel", KERNEL,
+                      "--entry", "a-second", "--title", "Second entry", "--kernel", KERNEL,
                       "--initrd", TARGET_INITRD, "--cmdline", SECOND)
 
 
@@ -103,7 +103,7 @@ menuentry 'Late kernel' --id late {{
         ok, why = expect_lines(con, [r"/dev/vdb: ext4 LABEL=LATE UUID=" + LATE_UUID],
                                timeout=60)
         tap(ok, "the hot-added disk is found and mounted", why + "\n" + out)
-        ok, why = expect_lines(con, [r"1\) Late kernel  \[grub\](\x1b\[0m)?\r\n"], timeout=30)
+        ok, why = expect_lines(con, [r"1\) Late kernel  \[grub\](\x1b\[0m)?\r*\n"], timeout=30)
         tap(ok, "the waiting entry becomes bootable", why)
         con.send(b"1\r")
         ok, why = expect_lines(con, [target_cmdline(BASE + " embark.e2e=late-disk")])

@@ -475,6 +475,21 @@ UT_TEST(grub_default_from_grubenv_saved_and_next_entry)
 	UT_CHECK(warned("default=saved is GRUB Legacy syntax"));
 }
 
+UT_TEST(grub_default_ids_starting_with_digits_are_ids)
+{
+	const char *cfg = "set default=8f5a-5.14\n"
+			  "menuentry A --id 8f5a-6.1 { linux /a }\n"
+			  "menuentry B --id 8f5a-5.14 { linux /b }\n"
+			  "menuentry C { linux /c }\n";
+
+	/* "8f5a-..." is not the number 8: Fedora's GRUB matches it as an id */
+	UT_EQ_INT(run(cfg), 3);
+	UT_EQ_INT(default_index(), 1);
+	UT_EQ_INT(run("set default=' 2 '\nmenuentry A { linux /a }\nmenuentry B { linux /b }\n"
+		      "menuentry C { linux /c }\n"), 3);
+	UT_EQ_INT(default_index(), 2);
+}
+
 UT_TEST(grub_timeout_is_the_first_said)
 {
 	UT_EQ_INT(run("set timeout=7\nmenuentry T { linux /k }\n"), 1);
@@ -564,6 +579,25 @@ UT_TEST(grub_configfile_to_another_filesystem_says_where)
 			     collect, NULL), 0);
 	UT_CHECK(warned("/EFI/debian/grub.cfg:3: configfile: (0b64b1fb-ffff)/boot/grub/grub.cfg: "
 			"not on this filesystem (GRUB looks on the one with UUID 0b64b1fb-ffff)"));
+}
+
+UT_TEST(grub_source_depth_and_variable_count_are_bounded)
+{
+	const char *root = ut_tmpdir();
+	static char cfg[8192];
+	size_t o = 0;
+
+	mkfile("loop.cfg", "set n=\"x$n\"\nsource /loop.cfg\n");
+	UT_EQ_INT(run_in(root, "source /loop.cfg\nmenuentry T { linux /k $n }\n"), 1);
+	UT_CHECK(warned("loop.cfg:2: source: /loop.cfg: source/configfile nested deeper than 4"));
+	UT_EQ_STR(list.entries[0].cmdline, "xxxx");
+	for (int i = 0; i < 140; i++)
+		o += (size_t)snprintf(cfg + o, sizeof(cfg) - o, "set v%d=%d\n", i, i);
+	snprintf(cfg + o, sizeof(cfg) - o, "menuentry T { linux /k $v0 $v139 }\n");
+	UT_EQ_INT(run(cfg), 1);
+	UT_CHECK(warned("set: v1"));
+	UT_CHECK(warned("not set: too many variables"));
+	UT_EQ_STR(list.entries[0].cmdline, "0");
 }
 
 UT_TEST(grub_load_env_whitelist_and_bad_blocks)

@@ -64,7 +64,7 @@ UT_TEST(menu_lists_entries_grouped_with_default_and_countdown)
 	UT_EQ_INT(drive("", 0, n, 1, 0, &opts, &c, &st), 0);
 	UT_EQ_INT(c.action, MENU_BOOT);
 	UT_EQ_INT(c.index, 1); /* timeout 0: the default boots at once */
-	UT_CHECK(strstr(screen, "  vda:\r\n") && strstr(screen, "  vdb:\r\n"));
+	UT_CHECK(strstr(screen, "  vda:\n") && strstr(screen, "  vdb:\n"));
 	UT_CHECK(strstr(screen, " > 2) Debian (recovery)  [bls]") != NULL);
 	UT_CHECK(strstr(screen, "booting 'Debian (recovery)' in 0 s") != NULL);
 	UT_CHECK(strstr(screen, "e: edit command line") && strstr(screen, "s: shell"));

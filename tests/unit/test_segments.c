@@ -612,3 +612,24 @@ UT_TEST(segments_validator_crash_needs_a_region)
 	env.dest_limit = KEXEC_DEST_LIMIT_5LEVEL;
 	UT_EQ_INT(seg_plan_check(&p, &env, msg, sizeof(msg)), 0);
 }
+
+/* --- facts about the running machine --------------------------------------------------- */
+UT_TEST(segments_fwinfo_parsers)
+{
+	static const char systab[] = "MPS=0xfc000\nACPI=0x7fbfa014\nACPI20=0x7fbfa000\n"
+				     "SMBIOS=0x7f9c6000\n";
+	static const char systab10[] = "ACPI=0xf5a40\nSMBIOS=0xf5a00\n";
+	static const char cpu_la57[] =
+		"processor\t: 0\nvendor_id\t: GenuineIntel\n"
+		"flags\t\t: fpu vme de pse la57 rdpid\naddress sizes\t: 40 bits physical, 57 bits "
+		"virtual\n";
+	static const char cpu_4level[] = "processor\t: 0\nflags\t\t: fpu vme la57x xla57 pse\n";
+
+	UT_EQ_INT(fw_parse_efi_systab(systab, strlen(systab)), 0x7fbfa000);
+	UT_EQ_INT(fw_parse_efi_systab(systab10, strlen(systab10)), 0xf5a40);
+	UT_EQ_INT(fw_parse_efi_systab("ACPI20=nonsense\n", 16), 0);
+	UT_EQ_INT(fw_parse_efi_systab("", 0), 0);
+	UT_CHECK(fw_parse_cpuinfo_la57(cpu_la57, strlen(cpu_la57)));
+	UT_CHECK(!fw_parse_cpuinfo_la57(cpu_4level, strlen(cpu_4level)));
+	UT_CHECK(!fw_parse_cpuinfo_la57("flags\t: la5", 11));
+}

@@ -443,6 +443,21 @@ UT_TEST(segments_plan_real_debian_kernel)
 	UT_EQ_INT(job.build.plan.seg[0].bufsz, job.kernel.len - job.build.bz.setup_bytes);
 	UT_EQ_INT(job.facts.ram_bytes, 0x9fc00 + 0x7ff00000);
 	seg_job_release(&job);
+	/* A sealed memfd (the FIT path's) is read as it is: the same plan from the same bytes. */
+	{
+		size_t size = 0;
+		int mfd = memfd_from_fd(kfd, (size_t)1 << 30, "ut-kernel", &size);
+		uint64_t kernel_addr;
+
+		UT_CHECK(mfd >= 0);
+		UT_EQ_INT(lseek(kfd, 0, SEEK_SET), 0);
+		UT_EQ_INT(seg_job_plan(&job, mfd, -1, "console=ttyS0", dir, msg, sizeof(msg)), 0);
+		kernel_addr = job.build.kernel_addr;
+		UT_EQ_INT(job.kernel.len, size);
+		UT_EQ_INT(kernel_addr, 0x1000000);
+		seg_job_release(&job);
+		close(mfd);
+	}
 	close(kfd);
 }
 
