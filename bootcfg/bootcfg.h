@@ -33,6 +33,7 @@ enum boot_device {
 	BOOT_DEVICE_UUID,
 	BOOT_DEVICE_LABEL,
 	BOOT_DEVICE_FILE,
+	BOOT_DEVICE_PARTUUID, /* the partition with that GPT unique GUID / MBR "xxxxxxxx-NN" */
 };
 
 #define BOOT_MAX_WARNINGS 4   /* warnings kept per entry (more are counted, not kept) */

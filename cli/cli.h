@@ -13,6 +13,9 @@ int cmd_verify(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_segments(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
+int cmd_dhcp(int argc, char **argv);
+int cmd_resolve(int argc, char **argv);
 
 /* Prints "embark VERB: " + message to stderr; returns 2 for use as `return cli_usage(...)`. */
 int cli_usage(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -16,7 +16,8 @@ static void print_warning(void *ctx, const char *msg)
 
 static const char *const device_keys[] = { [BOOT_DEVICE_UUID] = "uuid",
 					    [BOOT_DEVICE_LABEL] = "label",
-					    [BOOT_DEVICE_FILE] = "file" };
+					    [BOOT_DEVICE_FILE] = "file",
+					    [BOOT_DEVICE_PARTUUID] = "partuuid" };
 
 static void put_str_list(const char (*v)[BOOT_PATH_MAX], unsigned n)
 {

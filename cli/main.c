@@ -36,6 +36,12 @@ static const struct verb verbs[] = {
 	  "the kexec_load segment list embark would load; check a plan against the kernel's rules" },
 	{ "vercmp", cmd_vercmp, "VERSION1 [OP] VERSION2",
 	  "compare versions as systemd-analyze compare-versions does" },
+	{ "fetch", cmd_fetch, "URL --out FILE [--ca FILE] [--blksize N] [--timeout S] [--max BYTES]",
+	  "download a tftp://, http:// or https:// URL as the boot loader does" },
+	{ "dhcp", cmd_dhcp, "[--interface IF] [--timeout S] [--json] [--configure] [--resolve HOST]",
+	  "run a DHCP exchange on IF and print the lease (root; --configure sets it)" },
+	{ "resolve", cmd_resolve, "HOST --server IP [--timeout S]",
+	  "look HOST up as the boot loader's DNS resolver does" },
 };
 
 static int cmd_help(int argc, char **argv)

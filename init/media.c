@@ -18,6 +18,7 @@
 
 #define DEV_NAME_MAX 32
 #define SOURCES_MAX 8          /* formats in the policy's sources list */
+#define PARTS_MAX 128          /* partitions of one disk looked at */
 #define MEDIA_OPEN_RETRIES 20 /* scans a device node may be missing for before giving up */
 
 struct medium {
@@ -26,6 +27,8 @@ struct medium {
 	int done;                  /* probed (and mounted or not): never looked at again */
 	int mounted;               /* FS and MNT are valid */
 	struct fsprobe_result fs;
+	char partuuid[40];         /* from the parent disk's partition table; "" if none */
+	char partlabel[72];
 	char mnt[96];
 };
 
@@ -173,6 +176,49 @@ static int drop_duplicates(struct boot_list *list, unsigned from)
 	return dropped;
 }
 
+/* For a partition (vda1): its PARTUUID and PARTLABEL from the parent disk's table, which the
+ * kernel names in /sys/class/block/<name>/../ (the parent directory) and numbers in
+ * .../partition. GPT and primary MBR partitions only (logical ones need the EBR chain). */
+static void partition_identity(struct medium *m)
+{
+	static unsigned char disk_buf[FSPROBE_BYTES];
+	static struct fsprobe_part parts[PARTS_MAX];
+	char path[320], link[320], num[16], *slash;
+	ssize_t n;
+	int fd, count;
+	unsigned number;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/partition", m->name);
+	if (read_file_bounded(path, num, sizeof(num) - 1) <= 0)
+		return;
+	number = (unsigned)strtoul(num, NULL, 10);
+	snprintf(path, sizeof(path), "/sys/class/block/%s", m->name);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return;
+	link[n] = '\0';
+	slash = strrchr(link, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	slash = strrchr(link, '/');
+	snprintf(path, sizeof(path), "/dev/%.64s", slash ? slash + 1 : link);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = pread(fd, disk_buf, sizeof(disk_buf), 0);
+	close(fd);
+	if (n <= 0)
+		return;
+	count = fsprobe_partitions(disk_buf, (size_t)n, 512, parts, PARTS_MAX);
+	for (int i = 0; i < count && i < PARTS_MAX; i++) {
+		if (parts[i].number != number)
+			continue;
+		snprintf(m->partuuid, sizeof(m->partuuid), "%s", parts[i].partuuid);
+		snprintf(m->partlabel, sizeof(m->partlabel), "%s", parts[i].partlabel);
+	}
+}
+
 /* Probes, mounts and scans one device; returns 1 when it is finished with (whatever the
  * outcome), 0 to look again on a later scan (its node is not there yet). */
 static int medium_try(struct medium *m, struct boot_list *list)
@@ -206,6 +252,7 @@ static int medium_try(struct medium *m, struct boot_list *list)
 		return 1;
 	}
 	m->fs = fs;
+	partition_identity(m);
 	snprintf(mnt, sizeof(mnt), "%s/%s", MEDIA_ROOT, m->name);
 	mkdir(mnt, 0755);
 	/* Each journaling filesystem replays its log even on a read-only mount unless told
@@ -230,8 +277,9 @@ static int medium_try(struct medium *m, struct boot_list *list)
 	dropped = apply_sources(list, before) + drop_duplicates(list, before);
 	if (n > 0)
 		n -= dropped;
-	elog(LOG_INFO, "%s: %s%s%s UUID=%s mounted read-only on %s, %d boot entr%s", dev, fs.type,
-	     fs.label[0] ? " LABEL=" : "", fs.label, fs.uuid[0] ? fs.uuid : "-", mnt,
+	elog(LOG_INFO, "%s: %s%s%s UUID=%s%s%s mounted read-only on %s, %d boot entr%s", dev,
+	     fs.type, fs.label[0] ? " LABEL=" : "", fs.label, fs.uuid[0] ? fs.uuid : "-",
+	     m->partuuid[0] ? " PARTUUID=" : "", m->partuuid, mnt,
 	     n < 0 ? 0 : n, n == 1 ? "y" : "ies");
 	return 1;
 }
@@ -265,6 +313,9 @@ const char *media_spec(enum boot_device kind, const char *value)
 	case BOOT_DEVICE_FILE:
 		snprintf(spec, sizeof(spec), "a filesystem holding %s", value);
 		break;
+	case BOOT_DEVICE_PARTUUID:
+		snprintf(spec, sizeof(spec), "PARTUUID=%s", value);
+		break;
 	default:
 		snprintf(spec, sizeof(spec), "the scanned filesystem");
 	}
@@ -282,6 +333,8 @@ const char *media_resolve(enum boot_device kind, const char *value)
 			continue;
 		/* UUIDs compare without case, as the kernel's root=UUID= and udev do. */
 		if ((kind == BOOT_DEVICE_UUID && strcasecmp(m->fs.uuid, value) == 0) ||
+		    (kind == BOOT_DEVICE_PARTUUID && m->partuuid[0] &&
+		     strcasecmp(m->partuuid, value) == 0) ||
 		    (kind == BOOT_DEVICE_LABEL && strcmp(m->fs.label, value) == 0))
 			return m->mnt;
 		if (kind == BOOT_DEVICE_FILE &&

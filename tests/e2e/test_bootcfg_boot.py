@@ -89,5 +89,36 @@ label l1
         tap(ok, "extlinux.conf: the target runs with the label's APPEND", why)
 
 
+def test_gpt_partition():
+    """A GPT disk: the filesystem is a partition, found with its PARTUUID from the table."""
+    import subprocess
+    cmdline = BASE + " embark.e2e=gpt"
+    fs = mkbootdisk("gpt-fs.img", "--label", "GPTBOOT", "--entry", "gpt", "--title", "On GPT",
+                    "--kernel", KERNEL, "--initrd", TARGET_INITRD, "--cmdline", cmdline)
+    part_guid = "5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b"
+    disk = fs.replace("gpt-fs.img", "gpt.img")
+    fs_bytes = os.path.getsize(fs)
+    with open(disk, "wb") as f:
+        f.truncate(1024 * 1024 + fs_bytes + 1024 * 1024)
+    # The partition takes the rest of the disk (sgdisk aligns an explicit end down, which
+    # would cut the filesystem short); the disk has 1 MiB spare after it for the backup GPT.
+    subprocess.run(["sgdisk", "-n", "1:2048:0", "-t", "1:8300",
+                    "-u", f"1:{part_guid}", "-c", "1:embark-boot", disk],
+                   check=True, capture_output=True)
+    with open(fs, "rb") as src, open(disk, "r+b") as dst:
+        dst.seek(1024 * 1024)
+        while True:
+            chunk = src.read(1 << 20)
+            if not chunk:
+                break
+            dst.write(chunk)
+    with boot([disk], append="embark.timeout=0", log="gpt-boot.log") as con:
+        ok, why = expect_lines(con, [r"/dev/vda1: ext4 LABEL=GPTBOOT UUID=[0-9a-f-]+ "
+                                     r"PARTUUID=" + part_guid + r" mounted read-only"])
+        tap(ok, "GPT partition probed with its PARTUUID from the table", why)
+        ok, why = expect_lines(con, [re.escape(f"EMBARK-TARGET-CMDLINE[{cmdline}]")])
+        tap(ok, "the entry on the GPT partition boots", why)
+
+
 if __name__ == "__main__":
-    sys.exit(run([test_grub_cfg, test_extlinux_conf]))
+    sys.exit(run([test_grub_cfg, test_extlinux_conf, test_gpt_partition]))

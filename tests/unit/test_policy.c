@@ -93,3 +93,25 @@ UT_TEST(policy_cmdline_cannot_weaken_signatures_or_a_locked_file)
 	UT_CHECK(p.require_signatures);
 	UT_EQ_INT(p.fallback, FALLBACK_MENU);
 }
+
+UT_TEST(policy_keyring_and_sources)
+{
+	struct policy p;
+	char err[160] = "";
+	const char *f = "keyring = /etc/embark/fleet-keys\nsources = fit,bls\n";
+
+	policy_defaults(&p);
+	UT_EQ_STR(p.keyring_dir, "/etc/embark/keys");
+	UT_EQ_STR(p.sources, "bls,grub,syslinux,fit");
+	UT_EQ_INT(policy_parse(f, strlen(f), &p, err, sizeof(err)), 0);
+	UT_EQ_STR(p.keyring_dir, "/etc/embark/fleet-keys");
+	UT_EQ_STR(p.sources, "fit,bls");
+	UT_EQ_INT(policy_parse("keyring = keys\n", 15, &p, err, sizeof(err)), -22);
+	UT_CHECK(strstr(err, "absolute directory") != NULL);
+	UT_EQ_INT(policy_parse("sources = bls,bls\n", 18, &p, err, sizeof(err)), -22);
+	UT_CHECK(strstr(err, "each once") != NULL);
+	UT_EQ_INT(policy_parse("sources = bls,uefi\n", 19, &p, err, sizeof(err)), -22);
+	UT_EQ_INT(policy_parse("sources = bls,\n", 15, &p, err, sizeof(err)), -22);
+	UT_EQ_INT(policy_parse("sources = \n", 11, &p, err, sizeof(err)), -22);
+	UT_EQ_STR(p.sources, "fit,bls");
+}
