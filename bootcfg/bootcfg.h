@@ -66,6 +66,9 @@ struct boot_entry {
 	int tries_left, tries_done;          /* BLS boot counting (+LEFT-DONE); -1: not counted */
 	char warnings[BOOT_MAX_WARNINGS][BOOT_WARNING_MAX]; /* about this entry, for --json */
 	unsigned n_warnings;
+	/* The menu group: "" for disk entries (grouped by ROOT's device); network entries set
+	 * the interface their lease came from ("eth0"). */
+	char group[32];
 };
 
 struct boot_list {
@@ -75,6 +78,10 @@ struct boot_list {
 	int timeout_s;     /* the first timeout a config set, in seconds; -1: none said */
 };
 
+/* Formats a message and passes it to WARN(CTX, msg) when WARN is set: how scanners report a
+ * skipped file or statement. */
+void bootcfg_warn(void (*warn)(void *ctx, const char *msg), void *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* A zeroed entry of FORMAT with tries_left/tries_done = -1 (every parser starts here). */
 void boot_entry_init(struct boot_entry *e, enum boot_format format);
 /* An empty list with timeout_s = -1. */

@@ -31,3 +31,16 @@ void boot_list_init(struct boot_list *list)
 	list->dropped = 0;
 	list->timeout_s = -1;
 }
+
+void bootcfg_warn(void (*warn)(void *ctx, const char *msg), void *ctx, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	if (!warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warn(ctx, msg);
+}

@@ -17,26 +17,6 @@
 
 static const char *const bls_dirs[] = { "loader/entries", "boot/loader/entries" };
 
-static void warnf(void (*warn)(void *, const char *), void *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void warnf(void (*warn)(void *, const char *), void *ctx, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ctx, msg);
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* systemd-boot takes ".conf" in any case (the ESP is FAT). */
 static int ends_with_conf(const char *name)
 {
@@ -63,7 +43,7 @@ static int list_conf_files(const char *dir, char (*store)[256], char **names)
 		n++;
 	}
 	closedir(d);
-	qsort(names, (size_t)n, sizeof(names[0]), name_cmp);
+	qsort(names, (size_t)n, sizeof(names[0]), strptr_cmp);
 	return n;
 }
 
@@ -89,16 +69,16 @@ static void read_loader_conf(const char *root, char *buf, struct bls_loader_conf
 	if (len == -ENOENT)
 		return;
 	if (len < 0) {
-		warnf(warn, ctx, "%s: ignored: %s", path,
+		bootcfg_warn(warn, ctx, "%s: ignored: %s", path,
 		      len == -EFBIG ? "larger than 64 KiB" : errno_name((int)-len));
 		return;
 	}
 	if (bls_loader_conf_parse(buf, (size_t)len, conf, err, sizeof(err)) < 0) {
-		warnf(warn, ctx, "%s: ignored: %s", path, err);
+		bootcfg_warn(warn, ctx, "%s: ignored: %s", path, err);
 		return;
 	}
 	for (unsigned w = 0; w < conf->n_warnings && w < BOOT_MAX_WARNINGS; w++)
-		warnf(warn, ctx, "%s: %s", path, conf->warnings[w]);
+		bootcfg_warn(warn, ctx, "%s: %s", path, conf->warnings[w]);
 }
 
 int bootcfg_scan_bls(const char *root, struct boot_list *list,
@@ -132,30 +112,30 @@ int bootcfg_scan_bls(const char *root, struct boot_list *list,
 			if (path_join(path, sizeof(path), dir, names[i]) < 0)
 				continue;
 			if (strncasecmp(names[i], "auto-", 5) == 0) {
-				warnf(warn, ctx, "%s: skipped: ids starting with 'auto-' are systemd-boot's "
+				bootcfg_warn(warn, ctx, "%s: skipped: ids starting with 'auto-' are systemd-boot's "
 						 "own entries; it ignores such a file",
 				      path);
 				continue;
 			}
 			if (bls_entry_name(names[i], id, sizeof(id), &left, &done) < 0) {
-				warnf(warn, ctx, "%s: skipped: entry file name too long", path);
+				bootcfg_warn(warn, ctx, "%s: skipped: entry file name too long", path);
 				continue;
 			}
 			if (list->n >= BOOT_MAX_ENTRIES) {
 				list->dropped++;
-				warnf(warn, ctx, "%s: skipped: more than %d boot entries", path,
+				bootcfg_warn(warn, ctx, "%s: skipped: more than %d boot entries", path,
 				      BOOT_MAX_ENTRIES);
 				continue;
 			}
 			len = read_file_bounded(path, buf, BOOT_CONFIG_MAX);
 			if (len < 0) {
-				warnf(warn, ctx, "%s: skipped: %s", path,
+				bootcfg_warn(warn, ctx, "%s: skipped: %s", path,
 				      len == -EFBIG ? "larger than 64 KiB" : errno_name((int)-len));
 				continue;
 			}
 			e = &list->entries[list->n];
 			if (bls_parse(buf, (size_t)len, id, e, err, sizeof(err)) < 0) {
-				warnf(warn, ctx, "%s: skipped: %s", path, err);
+				bootcfg_warn(warn, ctx, "%s: skipped: %s", path, err);
 				continue;
 			}
 			e->tries_left = left;
@@ -214,13 +194,13 @@ int bootcfg_scan_fit(const char *root, struct boot_list *list,
 			n++;
 		}
 		closedir(dh);
-		qsort(names, (size_t)n, sizeof(names[0]), name_cmp);
+		qsort(names, (size_t)n, sizeof(names[0]), strptr_cmp);
 		for (int i = 0; i < n; i++) {
 			struct boot_entry *e;
 
 			if (list->n >= BOOT_MAX_ENTRIES) {
 				list->dropped++;
-				warnf(warn, ctx, "%s/%s: skipped: more than %d boot entries", dir,
+				bootcfg_warn(warn, ctx, "%s/%s: skipped: more than %d boot entries", dir,
 				      names[i], BOOT_MAX_ENTRIES);
 				continue;
 			}

@@ -8,6 +8,7 @@
  * line is bounded, the number of trailer lines is bounded, the data is bounded by MAX_BODY,
  * and the framing by the data it carries: no input makes the decoder work without end. */
 #include "fetch/fetch.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <string.h>
@@ -25,17 +26,6 @@ enum {
 	CH_END_LF,      /* CR of the final empty line seen */
 	CH_DONE,
 };
-
-static int hex_digit(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 void http_chunked_init(struct http_chunked *c, uint64_t max_body)
 {
@@ -101,7 +91,7 @@ long http_chunked_feed(struct http_chunked *c, const void *in, size_t len, void 
 		}
 		switch (c->state) {
 		case CH_SIZE:
-			h = hex_digit(ch);
+			h = hex_value(ch);
 			if (h >= 0) {
 				if (c->chunk_left >> 60)
 					return fail(c, "a chunk size above 2^64", -EBADMSG);

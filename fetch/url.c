@@ -2,6 +2,7 @@
  * the URL that answered (RFC 3986 sections 3 and 5). Strict on purpose: a URL that a person
  * typed wrong or a server sent broken is refused with the rule, not guessed at. */
 #include "fetch/fetch.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,17 +26,6 @@ static int is_alpha(int c)
 static int is_digit(int c)
 {
 	return c >= '0' && c <= '9';
-}
-
-static int hex_value(int c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static int lower(int c)

@@ -115,26 +115,6 @@ int grub_parse(const char *buf, size_t len, const char *root, const char *cfg_pa
 	return in->added;
 }
 
-static void warnf(void (*warn)(void *, const char *), void *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void warnf(void (*warn)(void *, const char *), void *ctx, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ctx, msg);
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Reads ROOT/PATH if it exists. Returns 1 when it was there (parsed, or reported), else 0;
  * *RESULT gets grub_parse's result. */
 static int try_cfg(const char *root, const char *path, struct boot_list *list,
@@ -151,7 +131,7 @@ static int try_cfg(const char *root, const char *path, struct boot_list *list,
 		return 0;
 	if (n < 0) {
 		/* The first grub.cfg found is GRUB's; another one would be a stale copy. */
-		warnf(warn, ctx, "%s: skipped: %s", host,
+		bootcfg_warn(warn, ctx, "%s: skipped: %s", host,
 		      n == -EFBIG ? "larger than 64 KiB" : errno_name((int)-n));
 		*result = 0;
 		return 1;
@@ -194,7 +174,7 @@ int grub_scan(const char *root, struct boot_list *list,
 			n++;
 		}
 		closedir(d);
-		qsort(names, (size_t)n, sizeof(names[0]), name_cmp);
+		qsort(names, (size_t)n, sizeof(names[0]), strptr_cmp);
 		for (int k = 0; k < n; k++) {
 			snprintf(path, sizeof(path), "%s/%s/grub.cfg", efi[i], names[k]);
 			if (try_cfg(root, path, list, warn, ctx, &result))

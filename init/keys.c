@@ -12,11 +12,6 @@
 
 #define KEY_FILES_MAX 32
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp((const char *)a, (const char *)b);
-}
-
 int keys_load(struct keyring *kr, const char *dir)
 {
 	static char names[KEY_FILES_MAX][256];
@@ -33,7 +28,7 @@ int keys_load(struct keyring *kr, const char *dir)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(names[0]), name_cmp);
+	qsort(names, n, sizeof(names[0]), strarr_cmp);
 	for (unsigned i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%.60s/%.255s", dir, names[i]);
 		if (keyring_add_file(kr, path, err, sizeof(err)) < 0)

@@ -345,11 +345,6 @@ const char *media_resolve(enum boot_device kind, const char *value)
 	return NULL;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp((const char *)a, (const char *)b);
-}
-
 int media_scan(struct boot_list *list)
 {
 	/* Sorted names: devices are handled in the same order on every boot (vda before vdb),
@@ -371,7 +366,7 @@ int media_scan(struct boot_list *list)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(names[0]), name_cmp);
+	qsort(names, n, sizeof(names[0]), strarr_cmp);
 	for (unsigned i = 0; i < n; i++) {
 		struct medium *m = medium_get(names[i]);
 

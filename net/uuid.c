@@ -10,17 +10,6 @@
 
 #define UUID_TEXT_LEN 36
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int net_uuid_parse(const char *s, uint8_t uuid[16])
 {
 	unsigned n = 0;
@@ -33,8 +22,8 @@ int net_uuid_parse(const char *s, uint8_t uuid[16])
 				return -EINVAL;
 			continue;
 		}
-		hi = hexval(s[i]);
-		lo = hi < 0 ? -1 : hexval(s[i + 1]);
+		hi = hex_value(s[i]);
+		lo = hi < 0 ? -1 : hex_value(s[i + 1]);
 		if (lo < 0)
 			return -EINVAL;
 		uuid[n++] = (uint8_t)(hi << 4 | lo);

@@ -46,4 +46,10 @@ int memfd_new(const char *name);
 int memfd_seal(int fd);
 int memfd_from_fd(int src, size_t max, const char *name, size_t *size);
 
+/* The value of hex digit C (either case), or -1. */
+int hex_value(int c);
+/* qsort comparators: an array of char * (strptr_cmp), of char[N] (strarr_cmp). */
+int strptr_cmp(const void *a, const void *b);
+int strarr_cmp(const void *a, const void *b);
+
 #endif
