@@ -23,6 +23,7 @@ enum boot_format {
 	BOOT_FORMAT_FIT,      /* a FIT image file found on the filesystem: kernel = its path */
 	BOOT_FORMAT_GRUB,     /* a menuentry of grub.cfg (or an entry its blscfg produced) */
 	BOOT_FORMAT_SYSLINUX, /* a LABEL of syslinux.cfg / isolinux.cfg / extlinux.conf / pxelinux */
+	BOOT_FORMAT_IPXE,     /* what an iPXE script boots (network boot only: init/netboot.c) */
 };
 
 /* Which filesystem an entry's paths live on. SELF: the one that was scanned (ROOT). The

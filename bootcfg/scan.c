@@ -248,6 +248,8 @@ const char *boot_format_name(enum boot_format f)
 		return "grub";
 	case BOOT_FORMAT_SYSLINUX:
 		return "syslinux";
+	case BOOT_FORMAT_IPXE:
+		return "ipxe";
 	}
 	return "unknown";
 }

@@ -16,8 +16,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+
+#ifndef F_GET_SEALS
+#define F_GET_SEALS 1034
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
+#define F_SEAL_WRITE 0x0008
+#endif
 
 #define FIT_BOOT_MAX ((size_t)1 << 30)  /* largest .itb read into memory */
 #define UNPACK_MAX ((size_t)1 << 30)    /* largest kernel or ramdisk after decompression */
@@ -138,20 +146,34 @@ static int check_integrity(const struct fit_config *conf, char *err, size_t errl
 	return 0;
 }
 
+/* A memfd sealed against writes and resizing is used as it is (no second copy); anything
+ * else is read into a new sealed memfd. Returns the fd (the caller closes) or -errno. */
+static int sealed_copy(int fd, size_t *size)
+{
+	int seals = fcntl(fd, F_GET_SEALS);
+	struct stat st;
+	int dfd;
+
+	if (seals >= 0 && (seals & (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW)) ==
+				  (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW)) {
+		if (fstat(fd, &st) < 0)
+			return -errno;
+		if ((size_t)st.st_size > FIT_BOOT_MAX)
+			return -EFBIG;
+		dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		if (dfd < 0)
+			return -errno;
+		*size = (size_t)st.st_size;
+		return dfd;
+	}
+	return memfd_from_fd(fd, FIT_BOOT_MAX, "embark-fit", size);
+}
+
 int fitboot_load(const struct boot_entry *e, const struct keyring *kr, const struct policy *p,
 		 bool cmdline_edited)
 {
-	const struct fit_image *kernel, *ramdisks[FIT_MAX_REFS], *fdt = NULL;
-	const struct fit_config *conf;
-	struct fit_policy fpol = { .allow_sha1 = false };
-	struct fit_verdict v;
-	char path[BOOT_PATH_MAX * 2], err[FIT_ERR_MAX];
-	static char load_msg[LOADER_MSG_MAX];
-	const char *cmdline;
-	unsigned nramdisks = 0;
-	size_t size = 0;
-	uint8_t *map = MAP_FAILED;
-	int fd = -1, fitfd = -1, kfd = -1, rfd = -1, r;
+	char path[BOOT_PATH_MAX * 2];
+	int fd, r;
 
 	if (path_join(path, sizeof(path), e->root, e->kernel) < 0)
 		return -ENAMETOOLONG;
@@ -159,9 +181,29 @@ int fitboot_load(const struct boot_entry *e, const struct keyring *kr, const str
 	if (fd < 0) {
 		r = -errno;
 		elog(LOG_ERR, "FIT %s: %s (%s)", path, errno_name(r), strerror(-r));
-		goto out;
+		return r;
 	}
-	fitfd = memfd_from_fd(fd, FIT_BOOT_MAX, "embark-fit", &size);
+	r = fitboot_load_fd(fd, path, e, kr, p, cmdline_edited);
+	close(fd);
+	return r;
+}
+
+int fitboot_load_fd(int fd, const char *path, const struct boot_entry *e,
+		    const struct keyring *kr, const struct policy *p, bool cmdline_edited)
+{
+	const struct fit_image *kernel, *ramdisks[FIT_MAX_REFS], *fdt = NULL;
+	const struct fit_config *conf;
+	struct fit_policy fpol = { .allow_sha1 = false };
+	struct fit_verdict v;
+	char err[FIT_ERR_MAX];
+	static char load_msg[LOADER_MSG_MAX];
+	const char *cmdline;
+	unsigned nramdisks = 0;
+	size_t size = 0;
+	uint8_t *map = MAP_FAILED;
+	int fitfd = -1, kfd = -1, rfd = -1, r;
+
+	fitfd = sealed_copy(fd, &size);
 	if (fitfd < 0 || size == 0) {
 		r = fitfd < 0 ? fitfd : -ENODATA;
 		elog(LOG_ERR, "FIT %s: reading it into memory failed: %s (%s)", path, errno_name(r),
@@ -280,8 +322,6 @@ int fitboot_load(const struct boot_entry *e, const struct keyring *kr, const str
 out:
 	if (map != MAP_FAILED)
 		munmap(map, size);
-	if (fd >= 0)
-		close(fd);
 	if (fitfd >= 0)
 		close(fitfd);
 	if (kfd >= 0)

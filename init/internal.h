@@ -53,6 +53,9 @@ struct policy {
 				     * help; file: kexec_file_load only; segments: kexec_load */
 	char keyring_dir[128];      /* where the trusted keys are (default KEYS_DIR) */
 	char sources[64];           /* boot config formats used, in menu order per device */
+	enum { NETWORK_AUTO = 0, NETWORK_ON, NETWORK_OFF } network; /* network boot entries */
+	char network_interfaces[128]; /* "eth0,eth1": DHCP order; "": every Ethernet link */
+	unsigned network_timeout_ms;  /* DHCP on one interface */
 };
 #define POLICY_TIMEOUT_CONFIG (-2)
 void policy_defaults(struct policy *p);
@@ -108,6 +111,26 @@ int keys_load(struct keyring *kr, const char *dir);
 /* Reads, verifies and kexec-loads the FIT entry E (see fitboot.c). Returns 0 when the kernel
  * is loaded (the caller reboots into it), or -errno having logged why not. */
 int fitboot_load(const struct boot_entry *e, const struct keyring *kr, const struct policy *p,
+		 bool cmdline_edited);
+
+/* Boots the FIT in FD (a sealed memfd is used as it is, anything else is read into one first);
+ * NAME (a path or URL) is what the messages call it. Same result as fitboot_load. */
+int fitboot_load_fd(int fd, const char *name, const struct boot_entry *e,
+		    const struct keyring *kr, const struct policy *p, bool cmdline_edited);
+
+/* --- netboot.c: boot entries from the network (README.md "Network boot") ------------- */
+#define NETBOOT_LINKS_MAX 16   /* interfaces tried */
+#define NETBOOT_CHAIN_MAX 4    /* iPXE chain / bootfile downloads followed */
+/* Brings up the policy's interfaces, runs DHCP on each in order until one gives a lease,
+ * configures it and appends the entries its bootfile and pxelinux configs name to LIST
+ * (group = the interface). Returns the entries added or -errno, having logged why. */
+int netboot_scan(const struct policy *p, struct boot_list *list);
+/* Whether ROOT is a URL prefix (tftp://, http://, https://): a network entry. */
+bool netboot_is_url(const char *root);
+/* Downloads E's kernel and initrds into sealed memfds (a progress bar on the console) and
+ * loads them as boot_entry() does (a FIT through fitboot_load_fd). 0 when loaded, -errno
+ * having logged the URL, the server and what to do. */
+int netboot_load(const struct boot_entry *e, const struct keyring *kr, const struct policy *p,
 		 bool cmdline_edited);
 
 /* --- menu.c: the boot menu on the console ------------------------------------------- */

@@ -73,6 +73,8 @@ static const char *group_name(const struct boot_entry *e)
 {
 	const char *slash = strrchr(e->root, '/');
 
+	if (e->group[0])
+		return e->group;
 	return slash && slash[1] ? slash + 1 : e->root;
 }
 
@@ -105,8 +107,8 @@ static void render(struct menu_state *st, const struct menu_item *items, unsigne
 		const struct boot_entry *e = items[i].entry;
 		int sel = i == st->selected;
 
-		if (!group || strcmp(group, e->root) != 0) {
-			group = e->root;
+		if (!group || strcmp(group, e->group[0] ? e->group : e->root) != 0) {
+			group = e->group[0] ? e->group : e->root;
 			out("  %s:\n", group_name(e));
 		}
 		out("%s%s%2u) %s  [%s]%s%s%s\n", st->ansi && sel ? "\033[7m" : "", sel ? " >" : "  ",

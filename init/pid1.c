@@ -224,6 +224,12 @@ static int boot_entry(const struct boot_entry *entry, const char *cmdline)
 		snprintf(resolved.cmdline, sizeof(resolved.cmdline), "%s", cmdline);
 		elog(LOG_INFO, "entry '%s': command line edited on the console", e->title);
 	}
+	if (netboot_is_url(e->root)) {
+		r = netboot_load(e, &keyring, &policy, cmdline != NULL);
+		if (r != 0)
+			goto out;
+		goto reboot;
+	}
 	if (e->format == BOOT_FORMAT_FIT)
 		goto fit;
 	if (path_join(kpath, sizeof(kpath), e->root, e->kernel) < 0) {
@@ -566,6 +572,8 @@ int pid1_main(int argc, char **argv)
 	modules_load_list("/etc/embark/modules");
 	devices_coldplug();
 	wait_for_media(&policy);
+	if (policy.network == NETWORK_ON || (policy.network == NETWORK_AUTO && entries.n == 0))
+		netboot_scan(&policy, &entries);
 	if (entries.n == 0)
 		elog(LOG_ERR, "no boot entries found within %us; looked for BLS entries, grub.cfg, "
 			      "syslinux/extlinux configs and *.itb FIT images on every readable "

@@ -7,6 +7,9 @@
  *                   must verify whenever keys are present)
  *   loader          auto (default): kexec_file_load, then embark's kexec_load path where the
  *                   kernel lacks the call or cannot probe the image; file; segments
+ *   network         auto (default: DHCP when no disk entry appeared), on, off
+ *   network_interfaces  "eth0,eth1": DHCP order (default every Ethernet link, ifindex order)
+ *   network_timeout seconds of DHCP on one interface (default 10)
  */
 #include "init/internal.h"
 #include "util/util.h"
@@ -35,6 +38,9 @@ void policy_defaults(struct policy *p)
 	p->loader = LOADER_AUTO;
 	snprintf(p->keyring_dir, sizeof(p->keyring_dir), "%s", KEYS_DIR);
 	snprintf(p->sources, sizeof(p->sources), "%s", POLICY_SOURCES_DEFAULT);
+	p->network = NETWORK_AUTO;
+	p->network_interfaces[0] = '\0';
+	p->network_timeout_ms = 10000;
 }
 
 /* "bls,grub": known format names, comma-separated, each at most once. */
@@ -202,6 +208,37 @@ static int policy_set(struct policy *p, const char *k, size_t kn, const char *v,
 		}
 		memcpy(p->keyring_dir, v, vn);
 		p->keyring_dir[vn] = '\0';
+		return 0;
+	}
+	if (KEY("network")) {
+		if (vn == 4 && memcmp(v, "auto", 4) == 0)
+			p->network = NETWORK_AUTO;
+		else if (vn == 2 && memcmp(v, "on", 2) == 0)
+			p->network = NETWORK_ON;
+		else if (vn == 3 && memcmp(v, "off", 3) == 0)
+			p->network = NETWORK_OFF;
+		else {
+			*rule = "network takes auto, on or off";
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (KEY("network_interfaces")) {
+		if (vn >= sizeof(p->network_interfaces) || (vn && (v[0] == ',' || v[vn - 1] == ','))) {
+			*rule = "network_interfaces takes interface names separated by commas "
+				"(at most 127 characters)";
+			return -EINVAL;
+		}
+		memcpy(p->network_interfaces, v, vn);
+		p->network_interfaces[vn] = '\0';
+		return 0;
+	}
+	if (KEY("network_timeout")) {
+		if (parse_uint(v, vn, 3600, &u) < 0 || u == 0) {
+			*rule = "network_timeout takes whole seconds from 1 to 3600";
+			return -EINVAL;
+		}
+		p->network_timeout_ms = u * 1000;
 		return 0;
 	}
 	if (KEY("sources")) {

@@ -226,3 +226,21 @@ UT_TEST(menu_refresh_ticks_keep_the_countdown)
 	close(outp[0]);
 	close(outp[1]);
 }
+
+UT_TEST(menu_groups_network_entries_under_their_interface)
+{
+	struct menu_choice c;
+	struct menu_state st;
+	unsigned n = setup(3);
+
+	/* Two network entries on the same server but different interfaces: two groups. */
+	snprintf(ents[1].root, sizeof(ents[1].root), "tftp://10.99.0.1");
+	snprintf(ents[1].group, sizeof(ents[1].group), "eth0");
+	snprintf(ents[2].root, sizeof(ents[2].root), "tftp://10.99.0.1");
+	snprintf(ents[2].group, sizeof(ents[2].group), "eth1");
+	UT_EQ_INT(drive("", 0, n, 0, 0, &opts, &c, &st), 0);
+	UT_CHECK(strstr(screen, "  vda:\n") != NULL);
+	UT_CHECK(strstr(screen, "  eth0:\n") != NULL);
+	UT_CHECK(strstr(screen, "  eth1:\n") != NULL);
+	UT_CHECK(strstr(screen, "10.99.0.1:\n") == NULL);
+}

@@ -115,3 +115,25 @@ UT_TEST(policy_keyring_and_sources)
 	UT_EQ_INT(policy_parse("sources = \n", 11, &p, err, sizeof(err)), -22);
 	UT_EQ_STR(p.sources, "fit,bls");
 }
+
+UT_TEST(policy_network_keys)
+{
+	struct policy p;
+	char err[160] = "";
+	const char *f = "network = on\nnetwork_interfaces = eth1,eth0\nnetwork_timeout = 3\n";
+
+	policy_defaults(&p);
+	UT_EQ_INT(p.network, NETWORK_AUTO);
+	UT_EQ_STR(p.network_interfaces, "");
+	UT_EQ_INT(p.network_timeout_ms, 10000);
+	UT_EQ_INT(policy_parse(f, strlen(f), &p, err, sizeof(err)), 0);
+	UT_EQ_INT(p.network, NETWORK_ON);
+	UT_EQ_STR(p.network_interfaces, "eth1,eth0");
+	UT_EQ_INT(p.network_timeout_ms, 3000);
+	UT_EQ_INT(policy_apply_cmdline(&p, "embark.network=off embark.network_timeout=0"), 1);
+	UT_EQ_INT(p.network, NETWORK_OFF);
+	UT_EQ_INT(p.network_timeout_ms, 3000);
+	UT_CHECK(policy_parse("network = maybe\n", 16, &p, err, sizeof(err)) < 0);
+	UT_CHECK(strstr(err, "network takes auto, on or off") != NULL);
+	UT_CHECK(policy_parse("network_interfaces = eth0,\n", 27, &p, err, sizeof(err)) < 0);
+}
