@@ -50,13 +50,14 @@ HOST_CLI_OBJS := $(patsubst %.c,$(B)/host/%.o,$(filter-out cli/main.c,$(CLI_SRCS
 UNIT_OBJS := $(patsubst %.c,$(B)/host/%.o,$(UNIT_SRCS))
 FUZZ_BINS := $(patsubst %,$(B)/fuzz/fuzz-%,$(FUZZ_TARGETS))
 
-.PHONY: all deps embark board check check-unit check-fuzz check-e2e check-tools fuzz demo bench clean distclean help
+.PHONY: all deps embark board check check-unit check-fuzz check-e2e check-e2e-firmware check-tools fuzz demo bench clean distclean help
 all: embark board
 
 help:
 	@echo "make            build build/embark and board $(BOARD) (runs 'deps' when needed)"
 	@echo "make deps       install Debian packages, fetch pinned sources, build mbedTLS/libfdt/zlib"
 	@echo "make demo       boot board $(BOARD) in QEMU end to end"
+	@echo "make firmware   build $(B)/$(BOARD)/firmware.bzImage: LinuxBoot kernel + embark, with a size report"
 	@echo "make check      every test (unit, fuzz smoke, QEMU end to end)"
 	@echo "make fuzz       longer fuzzing runs (FUZZ_SECONDS=$(FUZZ_SECONDS) a target)"
 	@echo "make bench      speed and size figures"
@@ -112,7 +113,7 @@ $(B)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(HOST_LIB_OBJS)
 # --- tests -------------------------------------------------------------------------------
 FUZZ_SECONDS ?= 300
 E2E_INPUTS := $(B)/tests/target-initramfs.cpio
-check: embark board $(B)/host/unit-tests $(FUZZ_BINS) $(E2E_INPUTS)
+check: embark board firmware $(B)/host/unit-tests $(FUZZ_BINS) $(E2E_INPUTS)
 	tests/run-check all
 check-unit: $(B)/host/unit-tests
 	tests/run-check unit
@@ -120,6 +121,8 @@ check-fuzz: $(FUZZ_BINS)
 	tests/run-check fuzz
 check-e2e: embark board $(E2E_INPUTS)
 	tests/run-check e2e
+check-e2e-firmware: firmware $(E2E_INPUTS)
+	tests/run-check e2e-firmware
 check-tools: embark board
 	tests/run-check tools
 fuzz: $(FUZZ_BINS)

@@ -34,7 +34,8 @@ ZLIB_SHA256=60dd315c07f616887caa029408308a018ace66e3d142726a97db164b3b8f69fb
 
 PACKAGES="make musl-tools clang libclang-rt-14-dev llvm u-boot-tools device-tree-compiler
 qemu-system-x86 kmod e2fsprogs dosfstools mtools xorriso cpio xz-utils bzip2 openssl python3 file
-ca-certificates btrfs-progs xfsprogs fdisk gdisk kexec-tools dnsmasq-base"
+ca-certificates btrfs-progs xfsprogs fdisk gdisk kexec-tools dnsmasq-base
+build-essential bc bison flex libelf-dev libssl-dev linux-source-6.1 busybox-static"
 
 die() { printf 'deps: %s\n' "$*" >&2; exit 1; }
 log() { printf 'deps: %s\n' "$*" >&2; }

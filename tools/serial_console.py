@@ -115,23 +115,35 @@ def board_cmdline(board=DEFAULT_BOARD, root=REPO_ROOT):
 
 
 def boot_config(board=DEFAULT_BOARD, kernel=None, initrd=None, append=None, disks=(),
-                root=REPO_ROOT, check=True):
+                root=REPO_ROOT, check=True, firmware=False):
     """Resolve the defaults the way embark-qemu does and check that every file exists.
 
     kernel: default build/<board>/vmlinuz; initrd: default build/<board>/initramfs.cpio.xz
     (pass initrd="" for none); the kernel command line is board_cmdline(board) followed by
-    append. Relative paths are taken from the current directory, defaults from root.
-    Returns a dict with keys kernel, initrd, cmdline, disks (absolute paths) suitable as
-    keyword arguments of SerialConsole. Raises SetupError naming what to run.
+    append. firmware=True boots the board's firmware image instead (`make firmware`): kernel
+    default build/<board>/firmware.bzImage, which carries embark's initramfs and the board's
+    command line itself, so there is no initrd (passing one is a SetupError) and the command
+    line is append alone (the kernel puts it after its built-in one). Relative paths are
+    taken from the current directory, defaults from root. Returns a dict with keys kernel,
+    initrd, cmdline, disks (absolute paths) suitable as keyword arguments of SerialConsole.
+    Raises SetupError naming what to run.
     """
     made = []
+    if firmware:
+        if initrd:
+            raise SetupError("a firmware image has its initramfs built in: give no initrd "
+                             "with the firmware option (--firmware)")
+        initrd = ""
+        if kernel is None:
+            kernel = os.path.join(root, "build", board, "firmware.bzImage")
+            made.append("firmware")
     if kernel is None:
         kernel = os.path.join(root, "build", board, "vmlinuz")
         made.append("kernel")
     if initrd is None:
         initrd = os.path.join(root, "build", board, "initramfs.cpio.xz")
         made.append("initrd")
-    cmdline = board_cmdline(board, root)
+    cmdline = "" if firmware else board_cmdline(board, root)
     if append:
         cmdline = (cmdline + " " + append).strip() if cmdline else append
     if check:
@@ -140,6 +152,10 @@ def boot_config(board=DEFAULT_BOARD, kernel=None, initrd=None, append=None, disk
                 continue
             if not os.path.isfile(path):
                 key = "kernel" if what == "kernel" else "initrd"
+                if what == "kernel" and "firmware" in made:
+                    raise SetupError(
+                        "firmware image %s not found: run 'make firmware BOARD=%s' to build "
+                        "it, or pass --kernel FILE" % (_rel(path), board))
                 if key in made:
                     raise SetupError(
                         "%s %s not found: run 'make' (BOARD=%s) to build the kernel and "
@@ -297,10 +313,11 @@ class SerialConsole:
 
     @classmethod
     def boot(cls, board=DEFAULT_BOARD, kernel=None, initrd=None, append=None, disks=(),
-             root=REPO_ROOT, **kwargs):
-        """Start with embark-qemu's defaults (boot_config) for board; other keyword
-        arguments go to the constructor. Raises SetupError for missing files."""
-        cfg = boot_config(board, kernel, initrd, append, disks, root)
+             root=REPO_ROOT, firmware=False, **kwargs):
+        """Start with embark-qemu's defaults (boot_config) for board; firmware=True boots
+        the board's firmware image (no initrd); other keyword arguments go to the
+        constructor. Raises SetupError for missing files."""
+        cfg = boot_config(board, kernel, initrd, append, disks, root, firmware=firmware)
         return cls(cfg["kernel"], cfg["initrd"], cfg["cmdline"], cfg["disks"], **kwargs)
 
     def monitor(self, command, timeout=30):

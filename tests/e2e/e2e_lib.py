@@ -10,7 +10,13 @@ sys.path.insert(0, os.path.join(REPO, "tools"))
 import serial_console as sc  # noqa: E402
 
 B = os.path.join(REPO, os.environ.get("B", "build"))
-WORK = os.path.join(B, "tests", "e2e")
+# EMBARK_E2E_FIRMWARE=1: boot the board's firmware image (make firmware: a LinuxBoot kernel
+# with embark's initramfs built in, no modules) instead of Debian's kernel + the board's
+# initramfs. The kernel the tests kexec INTO (KERNEL) is Debian's either way.
+FIRMWARE = os.environ.get("EMBARK_E2E_FIRMWARE", "") not in ("", "0")
+BOARD = os.environ.get("BOARD", sc.DEFAULT_BOARD)
+FIRMWARE_IMAGE = os.path.join(B, BOARD, "firmware.bzImage")
+WORK = os.path.join(B, "tests", "e2e-firmware" if FIRMWARE else "e2e")
 KERNEL = os.path.join(B, "kernel", "vmlinuz")
 TARGET_INITRD = os.path.join(B, "tests", "target-initramfs.cpio")
 MKBOOTDISK = os.path.join(REPO, "tools", "mkbootdisk")
@@ -31,6 +37,10 @@ class Tap:
         if not ok and detail:
             for line in str(detail).splitlines()[-25:]:
                 print(f"#   {line}", flush=True)
+
+    def skip(self, name, why):
+        self.n += 1
+        print(f"ok {self.n} - {name} # SKIP {why}", flush=True)
 
 
 tap = Tap()
@@ -56,6 +66,12 @@ def boot(disks, append=None, log=None, initrd=None, monitor=False):
         mon = os.path.join(WORK, (log or "qemu") + ".monitor")
         if os.path.exists(mon):
             os.unlink(mon)
+    if FIRMWARE:
+        if initrd:
+            raise ValueError("boot(initrd=...): the firmware image has its initramfs built in")
+        return sc.SerialConsole.boot(board=BOARD, kernel=FIRMWARE_IMAGE, firmware=True,
+                                     disks=disks, append=append, echo=None, stderr=False,
+                                     monitor=mon, log=os.path.join(WORK, log) if log else None)
     return sc.SerialConsole.boot(disks=disks, append=append, echo=None, stderr=False,
                                  initrd=initrd, monitor=mon,
                                  log=os.path.join(WORK, log) if log else None)
@@ -72,11 +88,13 @@ def expect_lines(con, patterns, timeout=BOOT_TIMEOUT):
 
 
 def fixtures_present(*extra):
-    missing = [p for p in (KERNEL, TARGET_INITRD,
-                           os.path.join(B, "qemu-x86_64", "initramfs.cpio.xz"), *extra)
+    board_image = FIRMWARE_IMAGE if FIRMWARE else os.path.join(B, "qemu-x86_64",
+                                                                 "initramfs.cpio.xz")
+    missing = [p for p in (KERNEL, TARGET_INITRD, board_image, *extra)
                if not os.path.exists(p)]
     if missing:
-        tap(False, "e2e fixtures present", f"missing {missing}: run 'make check'")
+        tap(False, "e2e fixtures present", f"missing {missing}: run 'make check'"
+            + (" (EMBARK_E2E_FIRMWARE=1: 'make firmware')" if FIRMWARE else ""))
     return not missing
 
 
