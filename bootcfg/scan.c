@@ -6,7 +6,6 @@
 #include "syslinux/syslinux.h"
 #include "util/util.h"
 
-#include <dirent.h>
 #include <stdarg.h>
 #include <errno.h>
 #include <stdio.h>
@@ -23,28 +22,6 @@ static int ends_with_conf(const char *name)
 	size_t n = strlen(name);
 
 	return n > 5 && strcasecmp(name + n - 5, ".conf") == 0;
-}
-
-/* Collects the *.conf names of DIR, sorted; returns their count. NAMES has room for
- * BOOT_DIR_SCAN_MAX pointers into STORE. */
-static int list_conf_files(const char *dir, char (*store)[256], char **names)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int n = 0, seen = 0;
-
-	if (!d)
-		return -errno;
-	while ((de = readdir(d)) && seen++ < BOOT_DIR_SCAN_MAX && n < BOOT_DIR_SCAN_MAX) {
-		if (de->d_name[0] == '.' || !ends_with_conf(de->d_name) || strlen(de->d_name) > 255)
-			continue;
-		strcpy(store[n], de->d_name);
-		names[n] = store[n];
-		n++;
-	}
-	closedir(d);
-	qsort(names, (size_t)n, sizeof(names[0]), strptr_cmp);
-	return n;
 }
 
 /* loader.conf lives on the ESP as /loader/loader.conf; a filesystem that carries the ESP's
@@ -84,8 +61,9 @@ static void read_loader_conf(const char *root, char *buf, struct bls_loader_conf
 int bootcfg_scan_bls(const char *root, struct boot_list *list,
 		     void (*warn)(void *ctx, const char *msg), void *ctx)
 {
-	static char store[BOOT_DIR_SCAN_MAX][256];
-	static char *names[BOOT_DIR_SCAN_MAX];
+	static const struct dir_names_opts conf_files = { .scan_max = BOOT_DIR_SCAN_MAX,
+							  .keep = ends_with_conf };
+	static char names[BOOT_DIR_SCAN_MAX][DIR_NAME_MAX];
 	static char buf[BOOT_CONFIG_MAX + 1];
 	static struct bls_loader_conf conf;
 	unsigned first = list->n;
@@ -100,7 +78,7 @@ int bootcfg_scan_bls(const char *root, struct boot_list *list,
 
 		if (path_join(dir, sizeof(dir), root, bls_dirs[d]) < 0)
 			continue;
-		n = list_conf_files(dir, store, names);
+		n = dir_names(dir, &conf_files, names, BOOT_DIR_SCAN_MAX, NULL);
 		if (n < 0)
 			continue; /* no such directory is the common case */
 		for (int i = 0; i < n; i++) {
@@ -141,7 +119,7 @@ int bootcfg_scan_bls(const char *root, struct boot_list *list,
 			e->tries_left = left;
 			e->tries_done = done;
 			snprintf(e->root, sizeof(e->root), "%s", root);
-			snprintf(e->source, sizeof(e->source), "/%s/%s", bls_dirs[d], names[i]);
+			snprintf(e->source, sizeof(e->source), "/%s/%.255s", bls_dirs[d], names[i]);
 			list->n++;
 			added++;
 		}
@@ -167,8 +145,9 @@ static const char *const fit_dirs[] = { "", "boot" };
 int bootcfg_scan_fit(const char *root, struct boot_list *list,
 		     void (*warn)(void *ctx, const char *msg), void *ctx)
 {
-	static char store[BOOT_DIR_SCAN_MAX][256];
-	static char *names[BOOT_DIR_SCAN_MAX];
+	static const struct dir_names_opts fit_files = { .scan_max = BOOT_DIR_SCAN_MAX,
+							 .keep = ends_with_itb };
+	static char names[BOOT_DIR_SCAN_MAX][DIR_NAME_MAX];
 	struct stat st;
 	int added = 0;
 
@@ -176,25 +155,11 @@ int bootcfg_scan_fit(const char *root, struct boot_list *list,
 		return -errno;
 	for (size_t d = 0; d < ARRAY_SIZE(fit_dirs); d++) {
 		char dir[BOOT_PATH_MAX];
-		DIR *dh;
-		struct dirent *de;
-		int n = 0, seen = 0;
+		int n;
 
 		if (path_join(dir, sizeof(dir), root, fit_dirs[d]) < 0)
 			continue;
-		dh = opendir(dir);
-		if (!dh)
-			continue;
-		while ((de = readdir(dh)) && seen++ < BOOT_DIR_SCAN_MAX) {
-			if (de->d_name[0] == '.' || !ends_with_itb(de->d_name) ||
-			    strlen(de->d_name) > 255)
-				continue;
-			strcpy(store[n], de->d_name);
-			names[n] = store[n];
-			n++;
-		}
-		closedir(dh);
-		qsort(names, (size_t)n, sizeof(names[0]), strptr_cmp);
+		n = dir_names(dir, &fit_files, names, BOOT_DIR_SCAN_MAX, NULL);
 		for (int i = 0; i < n; i++) {
 			struct boot_entry *e;
 

@@ -3,7 +3,6 @@
 #include "crypto/crypto_int.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,18 +73,6 @@ int sig_algo_parse(const char *algo, enum hash_algo *hash, enum key_kind *kind, 
 		return -EINVAL;
 	}
 	return -EINVAL;
-}
-
-int crypto_err(int rc, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
 }
 
 int crypto_name_ok(const char *name, size_t len)

@@ -7,6 +7,7 @@
 #define MBEDTLS_CONFIG_FILE "crypto/mbedtls_config.h"
 
 #include "crypto/crypto.h"
+#include "util/util.h"
 
 #include <mbedtls/bignum.h>
 #include <mbedtls/ecp.h>
@@ -41,9 +42,6 @@ struct crypto_hash_info {
 /* NULL for a hash that signatures do not use (crc32) or an unknown value. */
 const struct crypto_hash_info *crypto_hash_info(enum hash_algo algo);
 
-/* Formats a message into ERR (which may be NULL); returns RC for "return crypto_err(...)". */
-int crypto_err(int rc, char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 
 /* 1 when NAME is usable as a key name: 1..KEY_NAME_MAX-1 bytes, printable ASCII. */
 int crypto_name_ok(const char *name, size_t len);

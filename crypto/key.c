@@ -53,29 +53,29 @@ int crypto_key_rsa_import(struct key *key, const uint8_t *n, size_t nlen, uint64
 	int rc, ret;
 
 	if (nlen != 256 && nlen != 384 && nlen != 512) {
-		rc = crypto_err(-EINVAL, err, errlen,
-				"%s: unsupported key type/size: RSA-%zu (embark takes RSA 2048, 3072, 4096)",
-				what, nlen * 8);
+		rc = err_fail(err, errlen, -EINVAL,
+			      "%s: unsupported key type/size: RSA-%zu (embark takes RSA 2048, 3072, 4096)",
+			      what, nlen * 8);
 		goto out;
 	}
 	if (!(n[0] & 0x80)) {
-		rc = crypto_err(-EINVAL, err, errlen,
-				"%s: RSA modulus has fewer than %zu significant bits", what, nlen * 8);
+		rc = err_fail(err, errlen, -EINVAL,
+			      "%s: RSA modulus has fewer than %zu significant bits", what, nlen * 8);
 		goto out;
 	}
 	if (!(n[nlen - 1] & 1)) {
-		rc = crypto_err(-EINVAL, err, errlen, "%s: RSA modulus is even", what);
+		rc = err_fail(err, errlen, -EINVAL, "%s: RSA modulus is even", what);
 		goto out;
 	}
 	if (e < 3 || !(e & 1)) {
-		rc = crypto_err(-EINVAL, err, errlen,
-				"%s: RSA public exponent %llu: must be odd and at least 3", what,
-				(unsigned long long)e);
+		rc = err_fail(err, errlen, -EINVAL,
+			      "%s: RSA public exponent %llu: must be odd and at least 3", what,
+			      (unsigned long long)e);
 		goto out;
 	}
 	rsa = calloc(1, sizeof(*rsa));
 	if (!rsa) {
-		rc = crypto_err(-ENOMEM, err, errlen, "%s: out of memory", what);
+		rc = err_fail(err, errlen, -ENOMEM, "%s: out of memory", what);
 		goto out;
 	}
 	mbedtls_rsa_init(rsa);
@@ -87,8 +87,8 @@ int crypto_key_rsa_import(struct key *key, const uint8_t *n, size_t nlen, uint64
 	if (ret == 0)
 		ret = mbedtls_rsa_check_pubkey(rsa);
 	if (ret != 0 || mbedtls_rsa_get_len(rsa) != nlen) {
-		rc = crypto_err(-EINVAL, err, errlen,
-				"%s: not a valid RSA public key (mbedTLS -0x%04x)", what, -ret);
+		rc = err_fail(err, errlen, -EINVAL,
+			      "%s: not a valid RSA public key (mbedTLS -0x%04x)", what, -ret);
 		goto out;
 	}
 	key->kind = KEY_RSA;
@@ -114,21 +114,21 @@ int crypto_key_ec_import(struct key *key, mbedtls_ecp_group_id gid, const uint8_
 
 	want = gid == MBEDTLS_ECP_DP_SECP256R1 ? 32 : gid == MBEDTLS_ECP_DP_SECP384R1 ? 48 : 0;
 	if (want == 0 || clen != want) {
-		rc = crypto_err(-EINVAL, err, errlen,
-				"%s: unsupported key type/size (embark takes EC P-256 and P-384)", what);
+		rc = err_fail(err, errlen, -EINVAL,
+			      "%s: unsupported key type/size (embark takes EC P-256 and P-384)", what);
 		goto out;
 	}
 	ec = calloc(1, sizeof(*ec));
 	if (!ec) {
-		rc = crypto_err(-ENOMEM, err, errlen, "%s: out of memory", what);
+		rc = err_fail(err, errlen, -ENOMEM, "%s: out of memory", what);
 		goto out;
 	}
 	mbedtls_ecp_group_init(&ec->grp);
 	mbedtls_ecp_point_init(&ec->Q);
 	ret = mbedtls_ecp_group_load(&ec->grp, gid);
 	if (ret != 0 || mbedtls_mpi_size(&ec->grp.P) != clen) {
-		rc = crypto_err(-EINVAL, err, errlen, "%s: cannot load curve %s (mbedTLS -0x%04x)",
-				what, curve_name(gid), -ret);
+		rc = err_fail(err, errlen, -EINVAL, "%s: cannot load curve %s (mbedTLS -0x%04x)",
+			      what, curve_name(gid), -ret);
 		goto out;
 	}
 	pt[0] = 0x04; /* uncompressed */
@@ -138,9 +138,9 @@ int crypto_key_ec_import(struct key *key, mbedtls_ecp_group_id gid, const uint8_
 	if (ret == 0)
 		ret = mbedtls_ecp_check_pubkey(&ec->grp, &ec->Q);
 	if (ret != 0) {
-		rc = crypto_err(-EINVAL, err, errlen,
-				"%s: the public point (x, y) is not on curve %s (mbedTLS -0x%04x)", what,
-				curve_name(gid), -ret);
+		rc = err_fail(err, errlen, -EINVAL,
+			      "%s: the public point (x, y) is not on curve %s (mbedTLS -0x%04x)", what,
+			      curve_name(gid), -ret);
 		goto out;
 	}
 	key->kind = KEY_ECDSA;
@@ -227,38 +227,38 @@ int keyring_add_file(struct keyring *kr, const char *path, char *err, size_t err
 	int rc;
 
 	if (!kr || !path) {
-		rc = crypto_err(-EINVAL, err, errlen, "keyring_add_file: no keyring or path");
+		rc = err_fail(err, errlen, -EINVAL, "keyring_add_file: no keyring or path");
 		goto out;
 	}
 	buf = malloc(CRYPTO_FILE_MAX + 1);
 	if (!buf) {
-		rc = crypto_err(-ENOMEM, err, errlen, "%s: out of memory", path);
+		rc = err_fail(err, errlen, -ENOMEM, "%s: out of memory", path);
 		goto out;
 	}
 	n = read_file_bounded(path, buf, CRYPTO_FILE_MAX);
 	if (n == -EFBIG) {
-		rc = crypto_err(-EFBIG, err, errlen, "%s: larger than %u bytes: not a keyring", path,
-				CRYPTO_FILE_MAX);
+		rc = err_fail(err, errlen, -EFBIG, "%s: larger than %u bytes: not a keyring", path,
+			      CRYPTO_FILE_MAX);
 		goto out;
 	}
 	if (n < 0) {
-		rc = crypto_err((int)n, err, errlen, "%s: cannot read: %s (%s)", path,
-				errno_name((int)-n), strerror((int)-n));
+		rc = err_fail(err, errlen, (int)n, "%s: cannot read: %s (%s)", path,
+			      errno_name((int)-n), strerror((int)-n));
 		goto out;
 	}
 	sub[0] = '\0';
 	if (n >= 4 && memcmp(buf, fdt_magic, 4) == 0) {
 		rc = keyring_add_dtb(kr, buf, (size_t)n, sub, sizeof(sub));
 	} else if (file_stem(path, stem, sizeof(stem)) != 0) {
-		rc = crypto_err(-EINVAL, err, errlen,
-				"%s: a PEM key is named after its file: the name must be 1..%d printable characters before the extension",
-				path, KEY_NAME_MAX - 1);
+		rc = err_fail(err, errlen, -EINVAL,
+			      "%s: a PEM key is named after its file: the name must be 1..%d printable characters before the extension",
+			      path, KEY_NAME_MAX - 1);
 		goto out;
 	} else {
 		rc = keyring_add_pem(kr, buf, (size_t)n, stem, KEY_OPTIONAL, sub, sizeof(sub));
 	}
 	if (rc < 0)
-		crypto_err(rc, err, errlen, "%s: %s", path, sub);
+		err_fail(err, errlen, rc, "%s: %s", path, sub);
 out:
 	free(buf);
 	return rc;

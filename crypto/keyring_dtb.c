@@ -40,12 +40,12 @@ static int prop(const struct node_ctx *nc, const char *name, const uint8_t **val
 	if (!v) {
 		if (l == -FDT_ERR_NOTFOUND)
 			return 0;
-		return crypto_err(-EINVAL, nc->err, nc->errlen, "%s: %s: unreadable (libfdt: %s)",
-				  nc->path, name, fdt_strerror(l));
+		return err_fail(nc->err, nc->errlen, -EINVAL, "%s: %s: unreadable (libfdt: %s)",
+				nc->path, name, fdt_strerror(l));
 	}
 	if (l < 0)
-		return crypto_err(-EINVAL, nc->err, nc->errlen, "%s: %s: negative length", nc->path,
-				  name);
+		return err_fail(nc->err, nc->errlen, -EINVAL, "%s: %s: negative length", nc->path,
+				name);
 	*val = v;
 	*len = l;
 	return 1;
@@ -60,8 +60,8 @@ static int prop_u32(const struct node_ctx *nc, const char *name, uint32_t *out)
 	if (rc <= 0)
 		return rc;
 	if (len != 4)
-		return crypto_err(-EINVAL, nc->err, nc->errlen,
-				  "%s: %s is %d bytes, expected 4 (a u32)", nc->path, name, len);
+		return err_fail(nc->err, nc->errlen, -EINVAL,
+				"%s: %s is %d bytes, expected 4 (a u32)", nc->path, name, len);
 	*out = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
 	return 1;
 }
@@ -76,8 +76,8 @@ static int prop_u64(const struct node_ctx *nc, const char *name, uint64_t *out)
 	if (rc <= 0)
 		return rc;
 	if (len != 8)
-		return crypto_err(-EINVAL, nc->err, nc->errlen,
-				  "%s: %s is %d bytes, expected 8 (a u64)", nc->path, name, len);
+		return err_fail(nc->err, nc->errlen, -EINVAL,
+				"%s: %s is %d bytes, expected 8 (a u64)", nc->path, name, len);
 	for (int i = 0; i < 8; i++)
 		x = x << 8 | v[i];
 	*out = x;
@@ -94,12 +94,12 @@ static int prop_str(const struct node_ctx *nc, const char *name, const char **ou
 	if (rc <= 0)
 		return rc;
 	if (len < 1 || v[len - 1] != '\0' || memchr(v, '\0', (size_t)len - 1))
-		return crypto_err(-EINVAL, nc->err, nc->errlen,
-				  "%s: %s is not one NUL-terminated string", nc->path, name);
+		return err_fail(nc->err, nc->errlen, -EINVAL,
+				"%s: %s is not one NUL-terminated string", nc->path, name);
 	if ((size_t)len - 1 > max)
-		return crypto_err(-EINVAL, nc->err, nc->errlen,
-				  "%s: %s is %d characters long, at most %zu are allowed", nc->path,
-				  name, len - 1, max);
+		return err_fail(nc->err, nc->errlen, -EINVAL,
+				"%s: %s is %d characters long, at most %zu are allowed", nc->path,
+				name, len - 1, max);
 	*out = (const char *)v;
 	return 1;
 }
@@ -134,14 +134,14 @@ static int check_r_squared(const struct node_ctx *nc, const uint8_t *n, const ui
 	if (ret == 0)
 		ret = mbedtls_mpi_mod_mpi(&R, &R, &N);
 	if (ret != 0) {
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-				"%s: rsa,r-squared: cannot compute (mbedTLS -0x%04x)", nc->path, -ret);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL,
+			      "%s: rsa,r-squared: cannot compute (mbedTLS -0x%04x)", nc->path, -ret);
 		goto out;
 	}
 	if (mbedtls_mpi_cmp_mpi(&R, &G) != 0) {
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-				"%s: rsa,r-squared does not match rsa,modulus (must be 2^%zu mod n)",
-				nc->path, 2 * 8 * nlen);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL,
+			      "%s: rsa,r-squared does not match rsa,modulus (must be 2^%zu mod n)",
+			      nc->path, 2 * 8 * nlen);
 		goto out;
 	}
 	rc = 0;
@@ -162,38 +162,38 @@ static int parse_rsa(const struct node_ctx *nc, struct key *key)
 
 	rc = prop_u32(nc, "rsa,num-bits", &bits);
 	if (rc == 0)
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen, "%s: rsa,num-bits is missing",
-				nc->path);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL, "%s: rsa,num-bits is missing",
+			      nc->path);
 	if (rc < 0)
 		goto out;
 	if (bits != 2048 && bits != 3072 && bits != 4096) {
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-				"%s: rsa,num-bits is %u: unsupported key size (embark takes 2048, 3072, 4096)",
-				nc->path, bits);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL,
+			      "%s: rsa,num-bits is %u: unsupported key size (embark takes 2048, 3072, 4096)",
+			      nc->path, bits);
 		goto out;
 	}
 	nlen = bits / 8;
 	rc = prop(nc, "rsa,modulus", &mod, &mlen);
 	if (rc == 0)
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen, "%s: rsa,modulus is missing",
-				nc->path);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL, "%s: rsa,modulus is missing",
+			      nc->path);
 	if (rc < 0)
 		goto out;
 	if ((size_t)mlen != nlen) {
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-				"%s: rsa,modulus is %d bytes, rsa,num-bits says %u", nc->path, mlen,
-				bits);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL,
+			      "%s: rsa,modulus is %d bytes, rsa,num-bits says %u", nc->path, mlen,
+			      bits);
 		goto out;
 	}
 	if (!(mod[0] & 0x80)) {
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-				"%s: rsa,modulus has fewer than %u significant bits, rsa,num-bits says %u",
-				nc->path, bits, bits);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL,
+			      "%s: rsa,modulus has fewer than %u significant bits, rsa,num-bits says %u",
+			      nc->path, bits, bits);
 		goto out;
 	}
 	if (!(mod[nlen - 1] & 1)) {
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-				"%s: rsa,modulus is even: not an RSA modulus", nc->path);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL,
+			      "%s: rsa,modulus is even: not an RSA modulus", nc->path);
 		goto out;
 	}
 	/* Absent in keys from older U-Boot, which knew only 65537. */
@@ -201,9 +201,9 @@ static int parse_rsa(const struct node_ctx *nc, struct key *key)
 	if (rc < 0)
 		goto out;
 	if (e < 3 || !(e & 1)) {
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-				"%s: rsa,exponent is %llu: must be odd and at least 3", nc->path,
-				(unsigned long long)e);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL,
+			      "%s: rsa,exponent is %llu: must be odd and at least 3", nc->path,
+			      (unsigned long long)e);
 		goto out;
 	}
 	rc = prop_u32(nc, "rsa,n0-inverse", &n0inv);
@@ -214,9 +214,9 @@ static int parse_rsa(const struct node_ctx *nc, struct key *key)
 			      (uint32_t)mod[nlen - 2] << 8 | mod[nlen - 1];
 
 		if (n0inv != n0_inverse(n0)) {
-			rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-					"%s: rsa,n0-inverse is 0x%08x, rsa,modulus gives 0x%08x",
-					nc->path, n0inv, n0_inverse(n0));
+			rc = err_fail(nc->err, nc->errlen, -EINVAL,
+				      "%s: rsa,n0-inverse is 0x%08x, rsa,modulus gives 0x%08x",
+				      nc->path, n0inv, n0_inverse(n0));
 			goto out;
 		}
 	}
@@ -225,9 +225,9 @@ static int parse_rsa(const struct node_ctx *nc, struct key *key)
 		goto out;
 	if (rc > 0) {
 		if ((size_t)r2len != nlen) {
-			rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-					"%s: rsa,r-squared is %d bytes, rsa,num-bits says %u",
-					nc->path, r2len, bits);
+			rc = err_fail(nc->err, nc->errlen, -EINVAL,
+				      "%s: rsa,r-squared is %d bytes, rsa,num-bits says %u",
+				      nc->path, r2len, bits);
 			goto out;
 		}
 		rc = check_r_squared(nc, mod, r2, nlen);
@@ -250,8 +250,8 @@ static int parse_ec(const struct node_ctx *nc, struct key *key)
 
 	rc = prop_str(nc, "ecdsa,curve", &curve, DTB_STR_MAX);
 	if (rc == 0)
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen, "%s: ecdsa,curve is missing",
-				nc->path);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL, "%s: ecdsa,curve is missing",
+			      nc->path);
 	if (rc < 0)
 		goto out;
 	if (strcmp(curve, "prime256v1") == 0) {
@@ -261,22 +261,22 @@ static int parse_ec(const struct node_ctx *nc, struct key *key)
 		gid = MBEDTLS_ECP_DP_SECP384R1;
 		clen = 48;
 	} else {
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-				"%s: ecdsa,curve is \"%s\": unsupported curve (embark takes prime256v1, secp384r1)",
-				nc->path, curve);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL,
+			      "%s: ecdsa,curve is \"%s\": unsupported curve (embark takes prime256v1, secp384r1)",
+			      nc->path, curve);
 		goto out;
 	}
 	for (int i = 0; i < 2; i++) {
 		rc = prop(nc, coord[i], &xy[i], &len);
 		if (rc == 0)
-			rc = crypto_err(-EINVAL, nc->err, nc->errlen, "%s: %s is missing", nc->path,
-					coord[i]);
+			rc = err_fail(nc->err, nc->errlen, -EINVAL, "%s: %s is missing", nc->path,
+				      coord[i]);
 		if (rc < 0)
 			goto out;
 		if ((size_t)len != clen) {
-			rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-					"%s: %s is %d bytes, ecdsa,curve %s needs %zu", nc->path,
-					coord[i], len, curve, clen);
+			rc = err_fail(nc->err, nc->errlen, -EINVAL,
+				      "%s: %s is %d bytes, ecdsa,curve %s needs %zu", nc->path,
+				      coord[i], len, curve, clen);
 			goto out;
 		}
 	}
@@ -298,7 +298,7 @@ static int parse_key(const struct node_ctx *nc, struct key *key)
 
 	node_name = fdt_get_name(nc->fdt, nc->off, &nlen);
 	if (!node_name || nlen < 0) {
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen, "%s: unreadable node name", nc->path);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL, "%s: unreadable node name", nc->path);
 		goto out;
 	}
 	/* Metadata first: nothing is allocated until the node's shape is right. */
@@ -313,13 +313,13 @@ static int parse_key(const struct node_ctx *nc, struct key *key)
 		goto out;
 	}
 	if (has_rsa && has_ec) {
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-				"%s: has both rsa,* and ecdsa,* properties: one key per node", nc->path);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL,
+			      "%s: has both rsa,* and ecdsa,* properties: one key per node", nc->path);
 		goto out;
 	}
 	if (!has_rsa && !has_ec) {
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-				"%s: neither rsa,modulus nor ecdsa,curve: not a key node", nc->path);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL,
+			      "%s: neither rsa,modulus nor ecdsa,curve: not a key node", nc->path);
 		goto out;
 	}
 	rc = prop_str(nc, "required", &req, DTB_STR_MAX);
@@ -331,9 +331,9 @@ static int parse_key(const struct node_ctx *nc, struct key *key)
 		} else if (strcmp(req, "image") == 0) {
 			required = KEY_REQUIRED_IMAGE;
 		} else {
-			rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-					"%s: required is \"%s\": must be \"conf\" or \"image\"",
-					nc->path, req);
+			rc = err_fail(nc->err, nc->errlen, -EINVAL,
+				      "%s: required is \"%s\": must be \"conf\" or \"image\"",
+				      nc->path, req);
 			goto out;
 		}
 	}
@@ -341,9 +341,9 @@ static int parse_key(const struct node_ctx *nc, struct key *key)
 	if (rc < 0)
 		goto out;
 	if (rc > 0 && sig_algo_parse(algo, NULL, &akind, &abits) != 0) {
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-				"%s: algo is \"%s\": unknown (hash sha1|sha256|sha384|sha512, key rsa2048|rsa3072|rsa4096|ecdsa256|ecdsa384)",
-				nc->path, algo);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL,
+			      "%s: algo is \"%s\": unknown (hash sha1|sha256|sha384|sha512, key rsa2048|rsa3072|rsa4096|ecdsa256|ecdsa384)",
+			      nc->path, algo);
 		goto out;
 	}
 	rc = prop_str(nc, "key-name-hint", &hint, KEY_NAME_MAX - 1);
@@ -361,10 +361,10 @@ static int parse_key(const struct node_ctx *nc, struct key *key)
 		}
 	}
 	if (!crypto_name_ok(name, name_len)) {
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-				"%s: the key name (%s) must be 1..%d printable ASCII characters",
-				nc->path, hint ? "key-name-hint" : "node name without \"key-\"",
-				KEY_NAME_MAX - 1);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL,
+			      "%s: the key name (%s) must be 1..%d printable ASCII characters",
+			      nc->path, hint ? "key-name-hint" : "node name without \"key-\"",
+			      KEY_NAME_MAX - 1);
 		goto out;
 	}
 
@@ -372,9 +372,9 @@ static int parse_key(const struct node_ctx *nc, struct key *key)
 	if (rc < 0)
 		goto out;
 	if (algo && (akind != key->kind || abits != key->bits)) {
-		rc = crypto_err(-EINVAL, nc->err, nc->errlen,
-				"%s: algo \"%s\" does not fit the key (%s-%u)", nc->path, algo,
-				key->kind == KEY_RSA ? "RSA" : "ECDSA", key->bits);
+		rc = err_fail(nc->err, nc->errlen, -EINVAL,
+			      "%s: algo \"%s\" does not fit the key (%s-%u)", nc->path, algo,
+			      key->kind == KEY_RSA ? "RSA" : "ECDSA", key->bits);
 		goto out;
 	}
 	memcpy(key->name, name, name_len);
@@ -397,26 +397,26 @@ int keyring_add_dtb(struct keyring *kr, const void *buf, size_t len, char *err, 
 	int required_all = 1, sig, node, rc;
 
 	if (!kr || !buf || kr->n > KEYRING_MAX_KEYS) {
-		rc = crypto_err(-EINVAL, err, errlen, "keyring_add_dtb: no keyring or buffer");
+		rc = err_fail(err, errlen, -EINVAL, "keyring_add_dtb: no keyring or buffer");
 		goto out;
 	}
 	base = kr->n;
 	if (len < sizeof(struct fdt_header) || len > DTB_LEN_MAX) {
-		rc = crypto_err(-EINVAL, err, errlen,
-				"not a device tree: %zu bytes (a DTB is %zu..%d bytes)", len,
-				sizeof(struct fdt_header), DTB_LEN_MAX);
+		rc = err_fail(err, errlen, -EINVAL,
+			      "not a device tree: %zu bytes (a DTB is %zu..%d bytes)", len,
+			      sizeof(struct fdt_header), DTB_LEN_MAX);
 		goto out;
 	}
 	rc = fdt_check_full(buf, len);
 	if (rc != 0) {
-		rc = crypto_err(-EINVAL, err, errlen, "not a valid device tree (libfdt: %s)",
-				fdt_strerror(rc));
+		rc = err_fail(err, errlen, -EINVAL, "not a valid device tree (libfdt: %s)",
+			      fdt_strerror(rc));
 		goto out;
 	}
 	if (fdt_totalsize(buf) > len) {
-		rc = crypto_err(-EINVAL, err, errlen,
-				"device tree header says %u bytes, only %zu are there",
-				fdt_totalsize(buf), len);
+		rc = err_fail(err, errlen, -EINVAL,
+			      "device tree header says %u bytes, only %zu are there",
+			      fdt_totalsize(buf), len);
 		goto out;
 	}
 	sig = fdt_subnode_offset(buf, 0, "signature");
@@ -425,8 +425,8 @@ int keyring_add_dtb(struct keyring *kr, const void *buf, size_t len, char *err, 
 		goto out;
 	}
 	if (sig < 0) {
-		rc = crypto_err(-EINVAL, err, errlen, "/signature: unreadable (libfdt: %s)",
-				fdt_strerror(sig));
+		rc = err_fail(err, errlen, -EINVAL, "/signature: unreadable (libfdt: %s)",
+			      fdt_strerror(sig));
 		goto out;
 	}
 	nc.off = sig;
@@ -440,9 +440,9 @@ int keyring_add_dtb(struct keyring *kr, const void *buf, size_t len, char *err, 
 		} else if (strcmp(mode, "any") == 0) {
 			required_all = 0;
 		} else {
-			rc = crypto_err(-EINVAL, err, errlen,
-					"/signature: required-mode is \"%s\": must be \"all\" or \"any\"",
-					mode);
+			rc = err_fail(err, errlen, -EINVAL,
+				      "/signature: required-mode is \"%s\": must be \"all\" or \"any\"",
+				      mode);
 			goto out;
 		}
 	}
@@ -453,20 +453,20 @@ int keyring_add_dtb(struct keyring *kr, const void *buf, size_t len, char *err, 
 	     node = fdt_next_subnode(buf, node))
 		count++;
 	if (node < 0 && node != -FDT_ERR_NOTFOUND) {
-		rc = crypto_err(-EINVAL, err, errlen, "/signature: unreadable subnode (libfdt: %s)",
-				fdt_strerror(node));
+		rc = err_fail(err, errlen, -EINVAL, "/signature: unreadable subnode (libfdt: %s)",
+			      fdt_strerror(node));
 		goto out;
 	}
 	if (count > KEYRING_MAX_KEYS) {
-		rc = crypto_err(-E2BIG, err, errlen,
-				"/signature has more than %d key nodes: a keyring holds at most %d keys (KEYRING_MAX_KEYS)",
-				KEYRING_MAX_KEYS, KEYRING_MAX_KEYS);
+		rc = err_fail(err, errlen, -E2BIG,
+			      "/signature has more than %d key nodes: a keyring holds at most %d keys (KEYRING_MAX_KEYS)",
+			      KEYRING_MAX_KEYS, KEYRING_MAX_KEYS);
 		goto out;
 	}
 	if (count > KEYRING_MAX_KEYS - base) {
-		rc = crypto_err(-E2BIG, err, errlen,
-				"/signature has %u key nodes but the keyring already holds %u of at most %d keys (KEYRING_MAX_KEYS)",
-				count, base, KEYRING_MAX_KEYS);
+		rc = err_fail(err, errlen, -E2BIG,
+			      "/signature has %u key nodes but the keyring already holds %u of at most %d keys (KEYRING_MAX_KEYS)",
+			      count, base, KEYRING_MAX_KEYS);
 		goto out;
 	}
 

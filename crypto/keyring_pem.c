@@ -27,17 +27,17 @@ static int key_from_pk(struct key *key, const mbedtls_pk_context *pk, const char
 		uint64_t e = 0;
 
 		if (!rsa || (bits != 2048 && bits != 3072 && bits != 4096)) {
-			rc = crypto_err(-EINVAL, err, errlen,
-					"%s: unsupported key type/size: RSA-%zu (embark takes RSA 2048, 3072, 4096)",
-					what, bits);
+			rc = err_fail(err, errlen, -EINVAL,
+				      "%s: unsupported key type/size: RSA-%zu (embark takes RSA 2048, 3072, 4096)",
+				      what, bits);
 			goto out;
 		}
 		ret = mbedtls_rsa_export_raw(rsa, n, bits / 8, NULL, 0, NULL, 0, NULL, 0, eb,
 					     sizeof(eb));
 		if (ret != 0) {
-			rc = crypto_err(-EINVAL, err, errlen,
-					"%s: unsupported key: the RSA public exponent is larger than 64 bits",
-					what);
+			rc = err_fail(err, errlen, -EINVAL,
+				      "%s: unsupported key: the RSA public exponent is larger than 64 bits",
+				      what);
 			goto out;
 		}
 		for (int i = 0; i < 8; i++)
@@ -54,25 +54,25 @@ static int key_from_pk(struct key *key, const mbedtls_pk_context *pk, const char
 								 : 0;
 
 		if (clen == 0) {
-			rc = crypto_err(-EINVAL, err, errlen,
-					"%s: unsupported key type/size: EC-%zu (embark takes EC P-256 and P-384)",
-					what, bits);
+			rc = err_fail(err, errlen, -EINVAL,
+				      "%s: unsupported key type/size: EC-%zu (embark takes EC P-256 and P-384)",
+				      what, bits);
 			goto out;
 		}
 		ret = mbedtls_ecp_write_public_key(ec, MBEDTLS_ECP_PF_UNCOMPRESSED, &olen, pt,
 						   sizeof(pt));
 		if (ret != 0 || olen != 1 + 2 * clen) {
-			rc = crypto_err(-EINVAL, err, errlen,
-					"%s: cannot read the EC public point (mbedTLS -0x%04x)", what,
-					-ret);
+			rc = err_fail(err, errlen, -EINVAL,
+				      "%s: cannot read the EC public point (mbedTLS -0x%04x)", what,
+				      -ret);
 			goto out;
 		}
 		rc = crypto_key_ec_import(key, gid, pt + 1, pt + 1 + clen, clen, what, err, errlen);
 		goto out;
 	}
-	rc = crypto_err(-EINVAL, err, errlen,
-			"%s: unsupported key type/size: %s (embark takes RSA 2048/3072/4096 and EC P-256/P-384)",
-			what, mbedtls_pk_get_name(pk));
+	rc = err_fail(err, errlen, -EINVAL,
+		      "%s: unsupported key type/size: %s (embark takes RSA 2048/3072/4096 and EC P-256/P-384)",
+		      what, mbedtls_pk_get_name(pk));
 out:
 	return rc;
 }
@@ -90,38 +90,38 @@ int keyring_add_pem(struct keyring *kr, const void *buf, size_t len, const char 
 	mbedtls_x509_crt_init(&crt);
 	mbedtls_pk_init(&pk);
 	if (!kr || !buf || !name) {
-		rc = crypto_err(-EINVAL, err, errlen, "keyring_add_pem: no keyring, buffer or name");
+		rc = err_fail(err, errlen, -EINVAL, "keyring_add_pem: no keyring, buffer or name");
 		goto out;
 	}
 	if (!crypto_name_ok(name, strlen(name))) {
-		rc = crypto_err(-EINVAL, err, errlen,
-				"key name '%.*s': must be 1..%d printable ASCII characters",
-				KEY_NAME_MAX, name, KEY_NAME_MAX - 1);
+		rc = err_fail(err, errlen, -EINVAL,
+			      "key name '%.*s': must be 1..%d printable ASCII characters",
+			      KEY_NAME_MAX, name, KEY_NAME_MAX - 1);
 		goto out;
 	}
 	snprintf(what, sizeof(what), "key '%s'", name);
 	if (required != KEY_OPTIONAL && required != KEY_REQUIRED_CONF &&
 	    required != KEY_REQUIRED_IMAGE) {
-		rc = crypto_err(-EINVAL, err, errlen, "%s: unknown 'required' value %d", what,
-				(int)required);
+		rc = err_fail(err, errlen, -EINVAL, "%s: unknown 'required' value %d", what,
+			      (int)required);
 		goto out;
 	}
 	if (kr->n >= KEYRING_MAX_KEYS) {
-		rc = crypto_err(-E2BIG, err, errlen,
-				"%s: the keyring is full: it holds at most %d keys (KEYRING_MAX_KEYS)",
-				what, KEYRING_MAX_KEYS);
+		rc = err_fail(err, errlen, -E2BIG,
+			      "%s: the keyring is full: it holds at most %d keys (KEYRING_MAX_KEYS)",
+			      what, KEYRING_MAX_KEYS);
 		goto out;
 	}
 	if (len == 0 || len > CRYPTO_PEM_MAX) {
-		rc = crypto_err(-EINVAL, err, errlen,
-				"%s: %zu bytes: a PEM key or certificate is 1..%u bytes", what, len,
-				CRYPTO_PEM_MAX);
+		rc = err_fail(err, errlen, -EINVAL,
+			      "%s: %zu bytes: a PEM key or certificate is 1..%u bytes", what, len,
+			      CRYPTO_PEM_MAX);
 		goto out;
 	}
 	/* mbedTLS reads PEM only from a NUL-terminated buffer whose length counts the NUL. */
 	text = malloc(len + 1);
 	if (!text) {
-		rc = crypto_err(-ENOMEM, err, errlen, "%s: out of memory", what);
+		rc = err_fail(err, errlen, -ENOMEM, "%s: out of memory", what);
 		goto out;
 	}
 	memcpy(text, buf, len);
@@ -132,26 +132,26 @@ int keyring_add_pem(struct keyring *kr, const void *buf, size_t len, const char 
 	if (memmem(text, len, cert_header, sizeof(cert_header) - 1)) {
 		ret = mbedtls_x509_crt_parse(&crt, text, len + 1);
 		if (ret != 0) {
-			rc = crypto_err(-EINVAL, err, errlen,
-					"%s: not an X.509 certificate mbedTLS can read (-0x%04x)", what,
-					ret < 0 ? -ret : ret);
+			rc = err_fail(err, errlen, -EINVAL,
+				      "%s: not an X.509 certificate mbedTLS can read (-0x%04x)", what,
+				      ret < 0 ? -ret : ret);
 			goto out;
 		}
 		if (crt.next) {
-			rc = crypto_err(-EINVAL, err, errlen,
-					"%s: holds more than one certificate; give one key per file",
-					what);
+			rc = err_fail(err, errlen, -EINVAL,
+				      "%s: holds more than one certificate; give one key per file",
+				      what);
 			goto out;
 		}
 		rc = key_from_pk(key, &crt.pk, what, err, errlen);
 	} else {
 		ret = mbedtls_pk_parse_public_key(&pk, text, len + 1);
 		if (ret != 0) {
-			rc = crypto_err(-EINVAL, err, errlen,
-					memmem(text, len, "PRIVATE KEY-----", 16)
-						? "%s: is a private key (mbedTLS -0x%04x); give the public key or a certificate"
-						: "%s: unsupported key type/size or not a PEM public key (mbedTLS -0x%04x); embark takes RSA 2048/3072/4096 and EC P-256/P-384",
-					what, -ret);
+			rc = err_fail(err, errlen, -EINVAL,
+				      memmem(text, len, "PRIVATE KEY-----", 16)
+				      ? "%s: is a private key (mbedTLS -0x%04x); give the public key or a certificate"
+				      : "%s: unsupported key type/size or not a PEM public key (mbedTLS -0x%04x); embark takes RSA 2048/3072/4096 and EC P-256/P-384",
+				      what, -ret);
 			goto out;
 		}
 		rc = key_from_pk(key, &pk, what, err, errlen);

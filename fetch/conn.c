@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -69,10 +70,13 @@ out:
 	return ret;
 }
 
-ssize_t conn_sock_read(int fd, void *buf, size_t len, unsigned timeout_ms)
+/* One recv (WRITE false) or send on a non-blocking socket, waiting up to TIMEOUT_MS each time
+ * it is not ready. Each wait gets the full timeout: it bounds a stall, not the download. */
+static ssize_t sock_io(int fd, void *buf, size_t len, unsigned timeout_ms, bool write)
 {
 	for (;;) {
-		ssize_t n = recv(fd, buf, len, 0);
+		/* MSG_NOSIGNAL: a server that hung up is an error to report, not SIGPIPE. */
+		ssize_t n = write ? send(fd, buf, len, MSG_NOSIGNAL) : recv(fd, buf, len, 0);
 		int ret;
 
 		if (n >= 0)
@@ -81,30 +85,21 @@ ssize_t conn_sock_read(int fd, void *buf, size_t len, unsigned timeout_ms)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return -errno;
-		/* Each wait gets the full timeout: it bounds a stall, not the download. */
-		ret = wait_fd(fd, POLLIN, timeout_ms);
+		ret = wait_fd(fd, write ? POLLOUT : POLLIN, timeout_ms);
 		if (ret < 0)
 			return ret;
 	}
 }
 
+ssize_t conn_sock_read(int fd, void *buf, size_t len, unsigned timeout_ms)
+{
+	return sock_io(fd, buf, len, timeout_ms, false);
+}
+
 ssize_t conn_sock_write(int fd, const void *buf, size_t len, unsigned timeout_ms)
 {
-	for (;;) {
-		/* MSG_NOSIGNAL: a server that hung up is an error to report, not SIGPIPE. */
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-		int ret;
-
-		if (n >= 0)
-			return n;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return -errno;
-		ret = wait_fd(fd, POLLOUT, timeout_ms);
-		if (ret < 0)
-			return ret;
-	}
+	/* send() does not write to BUF; the cast only lets one loop serve both directions. */
+	return sock_io(fd, (void *)buf, len, timeout_ms, true);
 }
 
 ssize_t conn_read(struct fetch_conn *c, void *buf, size_t len)

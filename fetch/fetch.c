@@ -27,18 +27,6 @@ void fetch_opts_fill(struct fetch_opts *dst, const struct fetch_opts *o)
 		dst->max_redirects = FETCH_MAX_REDIRECTS;
 }
 
-int fetch_fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
-
 uint64_t fetch_now_ms(void)
 {
 	struct timespec ts;
@@ -83,23 +71,13 @@ int sink_open(struct fetch_sink *s, int fd, const struct fetch_opts *o)
 
 int sink_write(struct fetch_sink *s, uint64_t off, const void *buf, size_t len)
 {
-	size_t done = 0;
+	int rc;
 
 	if (off > s->max || len > s->max - off)
 		return -EFBIG;
-	/* One pwrite a pass; a short write continues where it stopped. */
-	while (done < len) {
-		ssize_t n = pwrite(s->fd, (const char *)buf + done, len - done,
-				   s->base + (off_t)(off + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		done += (size_t)n;
-	}
+	rc = pwrite_all(s->fd, buf, len, s->base + (off_t)off);
+	if (rc < 0)
+		return rc;
 	if (s->o->progress)
 		s->o->progress(s->o->progress_ctx, off + len, s->total);
 	return 0;
@@ -136,20 +114,20 @@ long long fetch_url(const char *url, int memfd, const struct fetch_opts *o, char
 	fetch_opts_fill(&opts, o);
 	ret = fetch_url_parse(url, strlen(url), &parsed);
 	if (ret < 0)
-		return fetch_fail(err, errlen, (int)ret, "URL '%.*s' is malformed: %s", 300, url,
-				  url_rule((int)ret));
+		return err_fail(err, errlen, (int)ret, "URL '%.*s' is malformed: %s", 300, url,
+				url_rule((int)ret));
 	ret = sink_open(&sink, memfd, &opts);
 	if (ret < 0)
-		return fetch_fail(err, errlen, (int)ret, "%s: the memfd to download into: %s",
-				  url, strerror((int)-ret));
+		return err_fail(err, errlen, (int)ret, "%s: the memfd to download into: %s",
+				url, strerror((int)-ret));
 	if (parsed.scheme != FETCH_TFTP)
 		return http_download(&parsed, &sink, &opts, err, errlen);
 	ret = fetch_resolve(&opts, parsed.host, &addr);
 	if (ret < 0)
-		return fetch_fail(err, errlen, (int)ret,
-				  "%s: cannot resolve host '%s': %s (%s); check the name and the "
-				  "DNS servers, or use an IPv4 address", url, parsed.host,
-				  errno_name((int)ret), strerror((int)-ret));
+		return err_fail(err, errlen, (int)ret,
+				"%s: cannot resolve host '%s': %s (%s); check the name and the "
+				"DNS servers, or use an IPv4 address", url, parsed.host,
+				errno_name((int)ret), strerror((int)-ret));
 	return tftp_download(addr, parsed.port, parsed.path, url, &sink, &opts, err, errlen);
 }
 
@@ -168,7 +146,7 @@ long long fetch_tftp(uint32_t server, uint16_t port, const char *path, int memfd
 	snprintf(shown, sizeof(shown), "tftp://%s/%s", addr, path);
 	ret = sink_open(&sink, memfd, &opts);
 	if (ret < 0)
-		return fetch_fail(err, errlen, ret, "%s: the memfd to download into: %s", shown,
-				  strerror(-ret));
+		return err_fail(err, errlen, ret, "%s: the memfd to download into: %s", shown,
+				strerror(-ret));
 	return tftp_download(server, port, path, shown, &sink, &opts, err, errlen);
 }

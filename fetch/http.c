@@ -106,13 +106,13 @@ static int broken(struct http_job *j, long n, const char *where, char *err, size
 		return EX_BROKEN;
 	if (j->has_full)
 		snprintf(full, sizeof(full), "%llu", (unsigned long long)j->full);
-	return fetch_fail(err, errlen, n < 0 ? (int)n : -EPIPE,
-			  "%s: server %s %s %s after %llu of %s bytes: %s (%s); %s", j->shown,
-			  j->srv, n < 0 ? "failed" : "closed the connection", where,
-			  (unsigned long long)j->got, full, errno_name(n < 0 ? (int)n : -EPIPE),
-			  strerror(n < 0 ? (int)-n : EPIPE),
-			  j->resumable ? "it broke off too often: check the network and the server" :
-					 "the server offers no byte ranges to resume; try again");
+	return err_fail(err, errlen, n < 0 ? (int)n : -EPIPE,
+			"%s: server %s %s %s after %llu of %s bytes: %s (%s); %s", j->shown,
+			j->srv, n < 0 ? "failed" : "closed the connection", where,
+			(unsigned long long)j->got, full, errno_name(n < 0 ? (int)n : -EPIPE),
+			strerror(n < 0 ? (int)-n : EPIPE),
+			j->resumable ? "it broke off too often: check the network and the server" :
+			"the server offers no byte ranges to resume; try again");
 }
 
 /* Reads until a complete head other than 1xx is in j->head; the bytes after it stay in
@@ -130,9 +130,9 @@ static int read_head(struct http_job *j, char *err, size_t errlen)
 		    j->head.status != 101) {
 			/* 1xx: informational, the real head follows (RFC 9110 15.2) */
 			if (++informational > HTTP_INFORMATIONAL_MAX)
-				return fetch_fail(err, errlen, -EPROTO,
-						  "%s: server %s sent more than %u informational "
-						  "(1xx) heads", j->shown, j->srv, HTTP_INFORMATIONAL_MAX);
+				return err_fail(err, errlen, -EPROTO,
+						"%s: server %s sent more than %u informational "
+						"(1xx) heads", j->shown, j->srv, HTTP_INFORMATIONAL_MAX);
 			memmove(j->buf, j->buf + len, j->fill - (size_t)len);
 			j->fill -= (size_t)len;
 			continue;
@@ -140,14 +140,14 @@ static int read_head(struct http_job *j, char *err, size_t errlen)
 		if (len > 0)
 			return len;
 		if (len == -EMSGSIZE)
-			return fetch_fail(err, errlen, -EMSGSIZE,
-					  "%s: server %s sent a response head longer than %u bytes",
-					  j->shown, j->srv, HTTP_HEAD_MAX);
+			return err_fail(err, errlen, -EMSGSIZE,
+					"%s: server %s sent a response head longer than %u bytes",
+					j->shown, j->srv, HTTP_HEAD_MAX);
 		if (len < 0)
-			return fetch_fail(err, errlen, len,
-					  "%s: server %s sent a malformed response head: %s (RFC 9112); "
-					  "fix the server or a proxy in between", j->shown, j->srv,
-					  j->head.bad ? j->head.bad : "?");
+			return err_fail(err, errlen, len,
+					"%s: server %s sent a malformed response head: %s (RFC 9112); "
+					"fix the server or a proxy in between", j->shown, j->srv,
+					j->head.bad ? j->head.bad : "?");
 		/* Incomplete: len == 0 and fill < HTTP_HEAD_MAX, so there is room. */
 		{
 			ssize_t n = conn_read(&j->conn, j->buf + j->fill, sizeof(j->buf) - j->fill);
@@ -155,12 +155,12 @@ static int read_head(struct http_job *j, char *err, size_t errlen)
 			if (n <= 0 && j->resumable && j->resumes < HTTP_RESUMES_MAX)
 				return 0; /* a resume attempt broke too: try once more */
 			if (n <= 0)
-				return fetch_fail(err, errlen, n < 0 ? (int)n : -EPROTO,
-						  "%s: server %s %s before a complete response head: "
-						  "%s; check that it is an HTTP server%s", j->shown, j->srv,
-						  n < 0 ? "failed" : "closed the connection",
-						  errno_name(n < 0 ? (int)n : -EPROTO),
-						  n == -ETIMEDOUT ? " and that it answers" : "");
+				return err_fail(err, errlen, n < 0 ? (int)n : -EPROTO,
+						"%s: server %s %s before a complete response head: "
+						"%s; check that it is an HTTP server%s", j->shown, j->srv,
+						n < 0 ? "failed" : "closed the connection",
+						errno_name(n < 0 ? (int)n : -EPROTO),
+						n == -ETIMEDOUT ? " and that it answers" : "");
 			j->fill += (size_t)n;
 		}
 	}
@@ -172,24 +172,24 @@ static int follow_redirect(struct http_job *j, char *err, size_t errlen)
 	int ret;
 
 	if (!j->head.location[0])
-		return fetch_fail(err, errlen, -EPROTO,
-				  "%s: server %s answered %u (a redirect) without a Location", j->shown,
-				  j->srv, j->head.status);
+		return err_fail(err, errlen, -EPROTO,
+				"%s: server %s answered %u (a redirect) without a Location", j->shown,
+				j->srv, j->head.status);
 	if (++j->redirects > j->o->max_redirects)
-		return fetch_fail(err, errlen, -ELOOP,
-				  "%s: server %s redirects more than %u times (a loop?); the last "
-				  "Location was '%.200s'", j->shown, j->srv, j->o->max_redirects,
-				  j->head.location);
+		return err_fail(err, errlen, -ELOOP,
+				"%s: server %s redirects more than %u times (a loop?); the last "
+				"Location was '%.200s'", j->shown, j->srv, j->o->max_redirects,
+				j->head.location);
 	ret = fetch_url_resolve(&j->url, j->head.location, strlen(j->head.location), &next);
 	if (ret == -EPERM)
-		return fetch_fail(err, errlen, ret,
-				  "%s: server %s redirects to '%.200s': embark follows https only to "
-				  "https and http only to http(s); use the final URL directly",
-				  j->shown, j->srv, j->head.location);
+		return err_fail(err, errlen, ret,
+				"%s: server %s redirects to '%.200s': embark follows https only to "
+				"https and http only to http(s); use the final URL directly",
+				j->shown, j->srv, j->head.location);
 	if (ret < 0)
-		return fetch_fail(err, errlen, ret,
-				  "%s: server %s redirects to a malformed Location '%.200s' (RFC 3986)",
-				  j->shown, j->srv, j->head.location);
+		return err_fail(err, errlen, ret,
+				"%s: server %s redirects to a malformed Location '%.200s' (RFC 3986)",
+				j->shown, j->srv, j->head.location);
 	j->url = next;
 	return EX_REDIRECT;
 }
@@ -206,14 +206,14 @@ static int accept_head(struct http_job *j, long long *len, char *err, size_t err
 		if (j->got == 0 || !h->has_range || h->range_first != j->got ||
 		    (j->has_full && h->range_total && h->range_total != j->full) ||
 		    (h->has_length && h->length != h->range_last - h->range_first + 1))
-			return fetch_fail(err, errlen, -EPROTO,
-					  "%s: server %s answered 206 with Content-Range bytes "
-					  "%llu-%llu/%llu, which does not continue at byte %llu of %llu "
-					  "as asked (RFC 9110 14.4); try again", j->shown, j->srv,
-					  (unsigned long long)h->range_first,
-					  (unsigned long long)h->range_last,
-					  (unsigned long long)h->range_total, (unsigned long long)j->got,
-					  (unsigned long long)j->full);
+			return err_fail(err, errlen, -EPROTO,
+					"%s: server %s answered 206 with Content-Range bytes "
+					"%llu-%llu/%llu, which does not continue at byte %llu of %llu "
+					"as asked (RFC 9110 14.4); try again", j->shown, j->srv,
+					(unsigned long long)h->range_first,
+					(unsigned long long)h->range_last,
+					(unsigned long long)h->range_total, (unsigned long long)j->got,
+					(unsigned long long)j->full);
 		*len = (long long)(h->range_last - h->range_first + 1);
 		j->resumable = 1;
 		if (h->range_total) {
@@ -226,8 +226,8 @@ static int accept_head(struct http_job *j, long long *len, char *err, size_t err
 			 * ignored). Start over. */
 			ret = sink_truncate(j->sink, 0);
 			if (ret < 0)
-				return fetch_fail(err, errlen, ret, "%s: truncating the memfd: %s",
-						  j->shown, strerror(-ret));
+				return err_fail(err, errlen, ret, "%s: truncating the memfd: %s",
+						j->shown, strerror(-ret));
 			j->got = 0;
 		}
 		j->resumable = h->accept_ranges;
@@ -237,10 +237,10 @@ static int accept_head(struct http_job *j, long long *len, char *err, size_t err
 	}
 	j->sink->total = j->has_full ? j->full : 0;
 	if (j->has_full && j->full > j->sink->max)
-		return fetch_fail(err, errlen, -EFBIG,
-				  "%s: server %s announces %llu bytes, more than the limit of %llu: "
-				  "EFBIG; raise the limit (--max) or check the URL", j->shown, j->srv,
-				  (unsigned long long)j->full, (unsigned long long)j->sink->max);
+		return err_fail(err, errlen, -EFBIG,
+				"%s: server %s announces %llu bytes, more than the limit of %llu: "
+				"EFBIG; raise the limit (--max) or check the URL", j->shown, j->srv,
+				(unsigned long long)j->full, (unsigned long long)j->sink->max);
 	return 0;
 }
 
@@ -250,13 +250,13 @@ static int write_body(struct http_job *j, const void *data, size_t n, char *err,
 	int ret = sink_write(j->sink, j->got, data, n);
 
 	if (ret == -EFBIG)
-		return fetch_fail(err, errlen, ret,
-				  "%s: the body from server %s goes past the limit of %llu bytes: "
-				  "EFBIG; raise the limit (--max) or check the URL", j->shown, j->srv,
-				  (unsigned long long)j->sink->max);
+		return err_fail(err, errlen, ret,
+				"%s: the body from server %s goes past the limit of %llu bytes: "
+				"EFBIG; raise the limit (--max) or check the URL", j->shown, j->srv,
+				(unsigned long long)j->sink->max);
 	if (ret < 0)
-		return fetch_fail(err, errlen, ret, "%s: writing to the memfd: %s (%s)", j->shown,
-				  errno_name(ret), strerror(-ret));
+		return err_fail(err, errlen, ret, "%s: writing to the memfd: %s (%s)", j->shown,
+				errno_name(ret), strerror(-ret));
 	j->got += n;
 	return 0;
 }
@@ -280,15 +280,15 @@ static int read_body(struct http_job *j, size_t head_len, long long len, char *e
 			long out = http_chunked_feed(&chunked, data, n, data, &used);
 
 			if (out == -EFBIG)
-				return fetch_fail(err, errlen, -EFBIG,
-						  "%s: the chunked body from server %s goes past the "
-						  "limit of %llu bytes: EFBIG; raise the limit (--max) or "
-						  "check the URL", j->shown, j->srv,
-						  (unsigned long long)j->sink->max);
+				return err_fail(err, errlen, -EFBIG,
+						"%s: the chunked body from server %s goes past the "
+						"limit of %llu bytes: EFBIG; raise the limit (--max) or "
+						"check the URL", j->shown, j->srv,
+						(unsigned long long)j->sink->max);
 			if (out < 0)
-				return fetch_fail(err, errlen, (int)out,
-						  "%s: server %s sent a malformed chunked body: %s "
-						  "(RFC 9112 7.1)", j->shown, j->srv, chunked.bad);
+				return err_fail(err, errlen, (int)out,
+						"%s: server %s sent a malformed chunked body: %s "
+						"(RFC 9112 7.1)", j->shown, j->srv, chunked.bad);
 			n = (size_t)out;
 		} else if (len >= 0 && n > left) {
 			n = (size_t)left; /* bytes past Content-Length are not the file's */
@@ -308,11 +308,11 @@ static int read_body(struct http_job *j, size_t head_len, long long len, char *e
 			if (r < 0 || (r == 0 && (j->head.chunked || len >= 0)))
 				return broken(j, (long)r, "in the middle of the body", err, errlen);
 			if (r == 0 && j->conn.tls && !j->conn.clean_eof)
-				return fetch_fail(err, errlen, -EPROTO,
-						  "%s: server %s ended a body of unknown length without "
-						  "TLS close_notify after %llu bytes: it may be cut off "
-						  "(RFC 8446 6.1); send Content-Length", j->shown, j->srv,
-						  (unsigned long long)j->got);
+				return err_fail(err, errlen, -EPROTO,
+						"%s: server %s ended a body of unknown length without "
+						"TLS close_notify after %llu bytes: it may be cut off "
+						"(RFC 8446 6.1); send Content-Length", j->shown, j->srv,
+						(unsigned long long)j->got);
 			if (r == 0)
 				return EX_DONE;
 			n = (size_t)r;
@@ -331,34 +331,34 @@ static int exchange(struct http_job *j, char *err, size_t errlen)
 
 	(void)fetch_url_format(&j->url, j->shown, sizeof(j->shown));
 	if (j->url.scheme == FETCH_HTTPS && (!j->o->ca_file || !j->o->ca_file[0]))
-		return fetch_fail(err, errlen, -ENOKEY,
-				  "%s: https needs a CA file to verify the server and none was given; "
-				  "pass --ca FILE (PID 1: put the CA certificates in %s); embark never "
-				  "downloads over unverified TLS", j->shown, FETCH_DEFAULT_CA_FILE);
+		return err_fail(err, errlen, -ENOKEY,
+				"%s: https needs a CA file to verify the server and none was given; "
+				"pass --ca FILE (PID 1: put the CA certificates in %s); embark never "
+				"downloads over unverified TLS", j->shown, FETCH_DEFAULT_CA_FILE);
 	ret = fetch_resolve(j->o, j->url.host, &addr);
 	if (ret < 0)
-		return fetch_fail(err, errlen, ret,
-				  "%s: cannot resolve host '%s': %s (%s); check the name and the DNS "
-				  "servers, or use an IPv4 address", j->shown, j->url.host,
-				  errno_name(ret), strerror(-ret));
+		return err_fail(err, errlen, ret,
+				"%s: cannot resolve host '%s': %s (%s); check the name and the DNS "
+				"servers, or use an IPv4 address", j->shown, j->url.host,
+				errno_name(ret), strerror(-ret));
 	fetch_addr_str(addr, j->url.port, j->srv, sizeof(j->srv));
 	ret = conn_connect(&j->conn, addr, j->url.port, j->o->timeout_ms);
 	if (ret < 0)
-		return fetch_fail(err, errlen, ret,
-				  "%s: cannot connect to %s: %s (%s); check that the server runs, the "
-				  "port, and the route to it", j->shown, j->srv, errno_name(ret),
-				  strerror(-ret));
+		return err_fail(err, errlen, ret,
+				"%s: cannot connect to %s: %s (%s); check that the server runs, the "
+				"port, and the route to it", j->shown, j->srv, errno_name(ret),
+				strerror(-ret));
 	if (j->url.scheme == FETCH_HTTPS) {
 		ret = tls_start(&j->conn, j->url.host, j->o->ca_file, why, sizeof(why));
 		if (ret < 0) {
-			ret = fetch_fail(err, errlen, ret, "%s: server %s: %s", j->shown, j->srv, why);
+			ret = err_fail(err, errlen, ret, "%s: server %s: %s", j->shown, j->srv, why);
 			goto out;
 		}
 	}
 	ret = send_request(j);
 	if (ret < 0) {
-		ret = fetch_fail(err, errlen, ret, "%s: sending the request to %s: %s (%s)",
-				 j->shown, j->srv, errno_name(ret), strerror(-ret));
+		ret = err_fail(err, errlen, ret, "%s: sending the request to %s: %s (%s)",
+			       j->shown, j->srv, errno_name(ret), strerror(-ret));
 		goto out;
 	}
 	ret = read_head(j, err, errlen);
@@ -379,9 +379,9 @@ static int exchange(struct http_job *j, char *err, size_t errlen)
 	case 206:
 		break;
 	default:
-		ret = fetch_fail(err, errlen, status_errno(j->head.status),
-				 "%s: server %s answered %u %s; %s", j->shown, j->srv,
-				 j->head.status, j->head.reason, status_hint(j->head.status));
+		ret = err_fail(err, errlen, status_errno(j->head.status),
+			       "%s: server %s answered %u %s; %s", j->shown, j->srv,
+			       j->head.status, j->head.reason, status_hint(j->head.status));
 		goto out;
 	}
 	{
@@ -419,7 +419,7 @@ long long http_download(const struct fetch_url *url, struct fetch_sink *sink,
 	if (ret < 0)
 		return ret;
 	if (ret != EX_DONE)
-		return fetch_fail(err, errlen, -ELOOP, "%s: more than %u requests for one download",
-				  j.shown, exchanges);
+		return err_fail(err, errlen, -ELOOP, "%s: more than %u requests for one download",
+				j.shown, exchanges);
 	return (long long)j.got;
 }

@@ -3,6 +3,7 @@
 #define EMBARK_FETCH_INTERNAL_H
 
 #include "fetch/fetch.h"
+#include "util/util.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -12,9 +13,6 @@
 
 /* O with every 0 replaced by its default (O may be NULL). */
 void fetch_opts_fill(struct fetch_opts *dst, const struct fetch_opts *o);
-/* Formats ERR and returns RET, for "return fetch_fail(err, errlen, -EIO, ...)". */
-int fetch_fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 /* HOST as an IPv4 address (network byte order): a dotted quad directly, else O->resolve. */
 int fetch_resolve(const struct fetch_opts *o, const char *host, uint32_t *addr);
 uint64_t fetch_now_ms(void);

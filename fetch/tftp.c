@@ -153,9 +153,9 @@ static int server_error(struct tftp_xfer *x, const struct tftp_pkt *pkt, char *e
 	for (const char *s = pkt->error_msg; *s && n < TFTP_ERRMSG_SHOWN; s++)
 		msg[n++] = *s >= 0x20 && *s < 0x7f ? *s : '?';
 	msg[n] = '\0';
-	return fetch_fail(err, errlen, code_errno(pkt->error_code),
-			  "%s: TFTP server %s sent ERROR %u (%s) \"%s\"; %s", x->shown, x->srv,
-			  pkt->error_code, code_name(pkt->error_code), msg, code_hint(pkt->error_code));
+	return err_fail(err, errlen, code_errno(pkt->error_code),
+			"%s: TFTP server %s sent ERROR %u (%s) \"%s\"; %s", x->shown, x->srv,
+			pkt->error_code, code_name(pkt->error_code), msg, code_hint(pkt->error_code));
 }
 
 /* RFC 2347: the OACK may only confirm what was asked, each option once: blksize no larger
@@ -191,20 +191,20 @@ static int handle_oack(struct tftp_xfer *x, const struct tftp_pkt *pkt, char *er
 	}
 	if (bad) {
 		send_error(x, TFTP_EOPTNEG, "option refused");
-		return fetch_fail(err, errlen, -EPROTO,
-				  "%s: TFTP server %s answered option %.20s=%.20s, which it may not "
-				  "(asked: blksize %u, timeout %u, tsize 0; RFCs 2347-2349 allow each "
-				  "once, blksize 8 to the size asked, the same timeout); fix or replace "
-				  "the server", x->shown, x->srv, bad->name, bad->value, x->asked_blksize,
-				  x->timeout_s);
+		return err_fail(err, errlen, -EPROTO,
+				"%s: TFTP server %s answered option %.20s=%.20s, which it may not "
+				"(asked: blksize %u, timeout %u, tsize 0; RFCs 2347-2349 allow each "
+				"once, blksize 8 to the size asked, the same timeout); fix or replace "
+				"the server", x->shown, x->srv, bad->name, bad->value, x->asked_blksize,
+				x->timeout_s);
 	}
 	if (x->has_tsize && x->tsize > x->sink->max) {
 		send_error(x, TFTP_ENOSPACE, "file larger than the client's limit");
-		return fetch_fail(err, errlen, -EFBIG,
-				  "%s: the file is %llu bytes (TFTP tsize from %s), larger than the "
-				  "limit of %llu bytes: EFBIG; raise the limit (--max) or check the file",
-				  x->shown, (unsigned long long)x->tsize, x->srv,
-				  (unsigned long long)x->sink->max);
+		return err_fail(err, errlen, -EFBIG,
+				"%s: the file is %llu bytes (TFTP tsize from %s), larger than the "
+				"limit of %llu bytes: EFBIG; raise the limit (--max) or check the file",
+				x->shown, (unsigned long long)x->tsize, x->srv,
+				(unsigned long long)x->sink->max);
 	}
 	x->sink->total = x->has_tsize ? x->tsize : 0;
 	return 0;
@@ -230,30 +230,30 @@ static int handle_data(struct tftp_xfer *x, const struct tftp_pkt *pkt, char *er
 	}
 	if (pkt->data_len > x->blksize) {
 		send_error(x, TFTP_EBADOP, "block larger than blksize");
-		return fetch_fail(err, errlen, -EPROTO,
-				  "%s: TFTP server %s sent block %u of %zu bytes, more than the "
-				  "negotiated blksize %u (RFC 2348); fix or replace the server",
-				  x->shown, x->srv, pkt->block, pkt->data_len, x->blksize);
+		return err_fail(err, errlen, -EPROTO,
+				"%s: TFTP server %s sent block %u of %zu bytes, more than the "
+				"negotiated blksize %u (RFC 2348); fix or replace the server",
+				x->shown, x->srv, pkt->block, pkt->data_len, x->blksize);
 	}
 	ret = sink_write(x->sink, x->got, pkt->data, pkt->data_len);
 	if (ret == -EFBIG) {
 		send_error(x, TFTP_ENOSPACE, "file larger than the client's limit");
-		return fetch_fail(err, errlen, ret,
-				  "%s: the file from TFTP server %s is larger than the limit of %llu "
-				  "bytes: EFBIG; raise the limit (--max) or check the file",
-				  x->shown, x->srv, (unsigned long long)x->sink->max);
+		return err_fail(err, errlen, ret,
+				"%s: the file from TFTP server %s is larger than the limit of %llu "
+				"bytes: EFBIG; raise the limit (--max) or check the file",
+				x->shown, x->srv, (unsigned long long)x->sink->max);
 	}
 	if (ret < 0) {
 		send_error(x, TFTP_ENOTDEFINED, "client write error");
-		return fetch_fail(err, errlen, ret, "%s: writing block %u to memory: %s (%s)",
-				  x->shown, pkt->block, errno_name(ret), strerror(-ret));
+		return err_fail(err, errlen, ret, "%s: writing block %u to memory: %s (%s)",
+				x->shown, pkt->block, errno_name(ret), strerror(-ret));
 	}
 	x->got += pkt->data_len;
 	x->expected = (pkt->block + 1) & 0xffff;
 	ret = send_ack(x, pkt->block);
 	if (ret < 0)
-		return fetch_fail(err, errlen, ret, "%s: sending ACK %u to %s: %s (%s)", x->shown,
-				  pkt->block, x->srv, errno_name(ret), strerror(-ret));
+		return err_fail(err, errlen, ret, "%s: sending ACK %u to %s: %s (%s)", x->shown,
+				pkt->block, x->srv, errno_name(ret), strerror(-ret));
 	return pkt->data_len < x->blksize ? 1 : 0;
 }
 
@@ -266,10 +266,10 @@ static int handle_packet(struct tftp_xfer *x, const uint8_t *buf, size_t n, char
 
 	if (ret < 0) {
 		send_error(x, TFTP_EBADOP, "malformed packet");
-		return fetch_fail(err, errlen, -EPROTO,
-				  "%s: TFTP server %s sent a malformed packet of %zu bytes (opcode "
-				  "%u; RFC 1350/2347 packet formats); fix or replace the server",
-				  x->shown, x->srv, n, n >= 2 ? (unsigned)buf[0] << 8 | buf[1] : 0u);
+		return err_fail(err, errlen, -EPROTO,
+				"%s: TFTP server %s sent a malformed packet of %zu bytes (opcode "
+				"%u; RFC 1350/2347 packet formats); fix or replace the server",
+				x->shown, x->srv, n, n >= 2 ? (unsigned)buf[0] << 8 | buf[1] : 0u);
 	}
 	switch (pkt.opcode) {
 	case TFTP_ERROR:
@@ -296,10 +296,10 @@ static int handle_packet(struct tftp_xfer *x, const uint8_t *buf, size_t n, char
 		break;
 	}
 	send_error(x, TFTP_EBADOP, "unexpected packet");
-	return fetch_fail(err, errlen, -EPROTO,
-			  "%s: TFTP server %s sent an unexpected opcode %u while a read was in "
-			  "progress (RFC 1350); fix or replace the server",
-			  x->shown, x->srv, pkt.opcode);
+	return err_fail(err, errlen, -EPROTO,
+			"%s: TFTP server %s sent an unexpected opcode %u while a read was in "
+			"progress (RFC 1350); fix or replace the server",
+			x->shown, x->srv, pkt.opcode);
 }
 
 /* Waits for and handles one datagram, or retransmits when the deadline passed.
@@ -315,31 +315,31 @@ static int step(struct tftp_xfer *x, uint8_t *buf, size_t cap, char *err, size_t
 
 	if (now >= x->deadline) {
 		if (++x->tries > x->retries)
-			return fetch_fail(err, errlen, -ETIMEDOUT,
-					  "%s: no answer from TFTP server %s for %u s (%s after %llu "
-					  "bytes): ETIMEDOUT; check the address, that a TFTP server "
-					  "runs there and that UDP to port %u and its replies pass",
-					  x->shown, x->srv, x->retries * x->interval_ms / 1000,
-					  x->phase == WAIT_FIRST ? "no reply to the request" :
-								   "the transfer stalled",
-					  (unsigned long long)x->got, x->req_port);
+			return err_fail(err, errlen, -ETIMEDOUT,
+					"%s: no answer from TFTP server %s for %u s (%s after %llu "
+					"bytes): ETIMEDOUT; check the address, that a TFTP server "
+					"runs there and that UDP to port %u and its replies pass",
+					x->shown, x->srv, x->retries * x->interval_ms / 1000,
+					x->phase == WAIT_FIRST ? "no reply to the request" :
+					"the transfer stalled",
+					(unsigned long long)x->got, x->req_port);
 		x->deadline = now + x->interval_ms;
 		ret = send_last(x);
-		return ret < 0 ? fetch_fail(err, errlen, ret, "%s: sending to %s: %s (%s)",
-					    x->shown, x->srv, errno_name(ret), strerror(-ret)) : 0;
+		return ret < 0 ? err_fail(err, errlen, ret, "%s: sending to %s: %s (%s)",
+					  x->shown, x->srv, errno_name(ret), strerror(-ret)) : 0;
 	}
 	ret = poll(&pfd, 1, (int)(x->deadline - now));
 	if (ret < 0 && errno == EINTR)
 		return 0;
 	if (ret < 0)
-		return fetch_fail(err, errlen, -errno, "%s: poll: %s", x->shown, strerror(errno));
+		return err_fail(err, errlen, -errno, "%s: poll: %s", x->shown, strerror(errno));
 	if (ret == 0)
 		return 0;
 	n = recvfrom(x->sock, buf, cap, MSG_TRUNC, (struct sockaddr *)&from, &flen);
 	if (n < 0)
 		return errno == EINTR || errno == EAGAIN ? 0 :
-		       fetch_fail(err, errlen, -errno, "%s: receiving from %s: %s (%s)", x->shown,
-				  x->srv, errno_name(-errno), strerror(errno));
+		       err_fail(err, errlen, -errno, "%s: receiving from %s: %s (%s)", x->shown,
+				x->srv, errno_name(-errno), strerror(errno));
 	if (from.sin_addr.s_addr != x->server ||
 	    (x->tid_locked && ntohs(from.sin_port) != x->tid)) {
 		/* RFC 1350 section 4: a stranger gets ERROR 5; the transfer goes on. */
@@ -380,22 +380,22 @@ long long tftp_download(uint32_t server, uint16_t port, const char *filename, co
 	x.timeout_s = (x.interval_ms + 999) / 1000;
 	fetch_addr_str(server, port, x.srv, sizeof(x.srv));
 	if (x.asked_blksize < TFTP_BLKSIZE_MIN || x.asked_blksize > TFTP_BLKSIZE_MAX)
-		return fetch_fail(err, errlen, -EINVAL, "%s: TFTP blksize %u is outside %u-%u "
-				  "(RFC 2348)", shown, x.asked_blksize, TFTP_BLKSIZE_MIN,
-				  TFTP_BLKSIZE_MAX);
+		return err_fail(err, errlen, -EINVAL, "%s: TFTP blksize %u is outside %u-%u "
+				"(RFC 2348)", shown, x.asked_blksize, TFTP_BLKSIZE_MIN,
+				TFTP_BLKSIZE_MAX);
 	if (!filename[0] || strlen(filename) > TFTP_REQUEST_MAX - 64)
-		return fetch_fail(err, errlen, -ENAMETOOLONG,
-				  "%s: the TFTP file name must be 1 to %u bytes (a request with its "
-				  "options fits %u bytes, RFC 2347)", shown, TFTP_REQUEST_MAX - 64,
-				  TFTP_REQUEST_MAX);
+		return err_fail(err, errlen, -ENAMETOOLONG,
+				"%s: the TFTP file name must be 1 to %u bytes (a request with its "
+				"options fits %u bytes, RFC 2347)", shown, TFTP_REQUEST_MAX - 64,
+				TFTP_REQUEST_MAX);
 	x.sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (x.sock < 0)
-		return fetch_fail(err, errlen, -errno, "%s: socket: %s", shown, strerror(errno));
+		return err_fail(err, errlen, -errno, "%s: socket: %s", shown, strerror(errno));
 	ret = send_rrq(&x);
 	if (ret < 0) {
-		ret = fetch_fail(err, errlen, ret, "%s: sending the request to %s: %s (%s); check "
-				 "the network link and route", shown, x.srv, errno_name(ret),
-				 strerror(-ret));
+		ret = err_fail(err, errlen, ret, "%s: sending the request to %s: %s (%s); check "
+			       "the network link and route", shown, x.srv, errno_name(ret),
+			       strerror(-ret));
 		goto out;
 	}
 	/* Ends on completion, an error, or TFTP_RETRIES deadlines without progress (step). */
@@ -405,10 +405,10 @@ long long tftp_download(uint32_t server, uint16_t port, const char *filename, co
 	if (ret < 0)
 		goto out;
 	if (x.has_tsize && x.got != x.tsize) {
-		ret = fetch_fail(err, errlen, -EIO,
-				 "%s: TFTP server %s announced %llu bytes (tsize) but sent %llu; the "
-				 "file changed during the transfer, try again", shown, x.srv,
-				 (unsigned long long)x.tsize, (unsigned long long)x.got);
+		ret = err_fail(err, errlen, -EIO,
+			       "%s: TFTP server %s announced %llu bytes (tsize) but sent %llu; the "
+			       "file changed during the transfer, try again", shown, x.srv,
+			       (unsigned long long)x.tsize, (unsigned long long)x.got);
 		goto out;
 	}
 	ret = 0;

@@ -127,25 +127,25 @@ static int load_ca(struct fetch_tls *t, const char *ca_file, char *why, size_t w
 	int ret;
 
 	if (!pem)
-		return fetch_fail(why, whylen, -ENOMEM, "no memory for the CA file");
+		return err_fail(why, whylen, -ENOMEM, "no memory for the CA file");
 	n = read_file_bounded(ca_file, pem, TLS_CA_FILE_MAX);
 	if (n < 0) {
-		ret = fetch_fail(why, whylen, (int)n,
-				 "cannot read the CA file %s: %s (%s)%s", ca_file, errno_name((int)n),
-				 strerror((int)-n), n == -EFBIG ? ": larger than 1 MiB" : "");
+		ret = err_fail(why, whylen, (int)n,
+			       "cannot read the CA file %s: %s (%s)%s", ca_file, errno_name((int)n),
+			       strerror((int)-n), n == -EFBIG ? ": larger than 1 MiB" : "");
 		goto out;
 	}
 	/* PEM parsing wants the terminating NUL counted; read_file_bounded wrote it. */
 	ret = mbedtls_x509_crt_parse(&t->ca, (const unsigned char *)pem, (size_t)n + 1);
 	if (ret > 0)
-		ret = fetch_fail(why, whylen, -EBADMSG,
-				 "CA file %s: %d of its certificates could not be parsed (embark "
-				 "takes PEM certificates with RSA or ECDSA P-256/P-384 keys); remove "
-				 "them", ca_file, ret);
+		ret = err_fail(why, whylen, -EBADMSG,
+			       "CA file %s: %d of its certificates could not be parsed (embark "
+			       "takes PEM certificates with RSA or ECDSA P-256/P-384 keys); remove "
+			       "them", ca_file, ret);
 	else if (ret < 0)
-		ret = fetch_fail(why, whylen, -EBADMSG,
-				 "CA file %s holds no PEM certificate mbedTLS can parse (-0x%04x)",
-				 ca_file, (unsigned)-ret);
+		ret = err_fail(why, whylen, -EBADMSG,
+			       "CA file %s holds no PEM certificate mbedTLS can parse (-0x%04x)",
+			       ca_file, (unsigned)-ret);
 out:
 	free(pem);
 	return ret;
@@ -162,18 +162,18 @@ static int tls_setup(struct fetch_tls *t, const char *host, const char *ca_file,
 		return ret;
 	/* TLS 1.3's key schedule runs on PSA crypto (see crypto/mbedtls_config.h). */
 	if (psa_crypto_init() != PSA_SUCCESS)
-		return fetch_fail(why, whylen, -EIO, "PSA crypto did not initialise (no entropy?)");
+		return err_fail(why, whylen, -EIO, "PSA crypto did not initialise (no entropy?)");
 	ret = mbedtls_ctr_drbg_seed(&t->drbg, mbedtls_entropy_func, &t->entropy,
 				    (const unsigned char *)personal, sizeof(personal) - 1);
 	if (ret != 0)
-		return fetch_fail(why, whylen, -EIO,
-				  "seeding the random generator from getrandom failed (-0x%04x)",
-				  (unsigned)-ret);
+		return err_fail(why, whylen, -EIO,
+				"seeding the random generator from getrandom failed (-0x%04x)",
+				(unsigned)-ret);
 	ret = mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_CLIENT,
 					  MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
 	if (ret != 0)
-		return fetch_fail(why, whylen, -EIO, "TLS configuration failed (-0x%04x)",
-				  (unsigned)-ret);
+		return err_fail(why, whylen, -EIO, "TLS configuration failed (-0x%04x)",
+				(unsigned)-ret);
 	mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
 	mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
 	mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &t->drbg);
@@ -183,13 +183,13 @@ static int tls_setup(struct fetch_tls *t, const char *host, const char *ca_file,
 	mbedtls_ssl_conf_sig_algs(&t->conf, tls12 ? sig_algs_tls12 : sig_algs);
 	ret = mbedtls_ssl_setup(&t->ssl, &t->conf);
 	if (ret != 0)
-		return fetch_fail(why, whylen, ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? -ENOMEM : -EIO,
-				  "TLS setup failed (-0x%04x)", (unsigned)-ret);
+		return err_fail(why, whylen, ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? -ENOMEM : -EIO,
+				"TLS setup failed (-0x%04x)", (unsigned)-ret);
 	/* The name the certificate must carry (and the SNI the server picks it by). */
 	ret = mbedtls_ssl_set_hostname(&t->ssl, host);
 	if (ret != 0)
-		return fetch_fail(why, whylen, -EINVAL, "host name '%s' refused by mbedTLS (-0x%04x)",
-				  host, (unsigned)-ret);
+		return err_fail(why, whylen, -EINVAL, "host name '%s' refused by mbedTLS (-0x%04x)",
+				host, (unsigned)-ret);
 	mbedtls_ssl_set_bio(&t->ssl, t, bio_send, bio_recv, NULL);
 	return 0;
 }
@@ -219,16 +219,16 @@ static int handshake(struct fetch_tls *t, const char *host, const char *ca_file,
 		for (char *p = info; *p; p++)
 			if (*p == '\n')
 				*p = p[1] ? ';' : '\0';
-		return fetch_fail(why, whylen, -EKEYREJECTED,
-				  "the server's certificate was refused for '%s': %s; embark trusts "
-				  "only the CAs in %s, checks the name and the dates (is the clock "
-				  "right?)", host, info, ca_file);
+		return err_fail(why, whylen, -EKEYREJECTED,
+				"the server's certificate was refused for '%s': %s; embark trusts "
+				"only the CAs in %s, checks the name and the dates (is the clock "
+				"right?)", host, info, ca_file);
 	}
 	if (t->io_err)
-		return fetch_fail(why, whylen, t->io_err, "during the TLS handshake: %s (%s)",
-				  errno_name(t->io_err), strerror(-t->io_err));
-	return fetch_fail(why, whylen, -EPROTO, "%s (mbedTLS -0x%04x)", handshake_rule(ret),
-			  (unsigned)-ret);
+		return err_fail(why, whylen, t->io_err, "during the TLS handshake: %s (%s)",
+				errno_name(t->io_err), strerror(-t->io_err));
+	return err_fail(why, whylen, -EPROTO, "%s (mbedTLS -0x%04x)", handshake_rule(ret),
+			(unsigned)-ret);
 }
 
 /* One connection's TLS: a fresh context on C->fd. 0, -EAGAIN when the server chose TLS 1.2
@@ -240,7 +240,7 @@ static int tls_attempt(struct fetch_conn *c, const char *host, const char *ca_fi
 	int ret;
 
 	if (!t)
-		return fetch_fail(why, whylen, -ENOMEM, "no memory for a TLS connection");
+		return err_fail(why, whylen, -ENOMEM, "no memory for a TLS connection");
 	mbedtls_ssl_init(&t->ssl);
 	mbedtls_ssl_config_init(&t->conf);
 	mbedtls_x509_crt_init(&t->ca);
@@ -266,10 +266,10 @@ int tls_start(struct fetch_conn *c, const char *host, const char *ca_file, char 
 	int ret;
 
 	if (!ca_file || !ca_file[0])
-		return fetch_fail(why, whylen, -ENOKEY,
-				  "https needs a CA file to verify the server and none was given; "
-				  "pass --ca FILE (PID 1: put the CA certificates in %s); embark "
-				  "never downloads over unverified TLS", FETCH_DEFAULT_CA_FILE);
+		return err_fail(why, whylen, -ENOKEY,
+				"https needs a CA file to verify the server and none was given; "
+				"pass --ca FILE (PID 1: put the CA certificates in %s); embark "
+				"never downloads over unverified TLS", FETCH_DEFAULT_CA_FILE);
 	ret = tls_attempt(c, host, ca_file, 0, why, whylen);
 	if (ret != -EAGAIN)
 		return ret;
@@ -278,8 +278,8 @@ int tls_start(struct fetch_conn *c, const char *host, const char *ca_file, char 
 	c->fd = -1;
 	ret = conn_connect(c, c->addr, c->port, c->timeout_ms);
 	if (ret < 0)
-		return fetch_fail(why, whylen, ret, "connecting again for TLS 1.2: %s (%s)",
-				  errno_name(ret), strerror(-ret));
+		return err_fail(why, whylen, ret, "connecting again for TLS 1.2: %s (%s)",
+				errno_name(ret), strerror(-ret));
 	return tls_attempt(c, host, ca_file, 1, why, whylen);
 }
 

@@ -7,21 +7,8 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-int fit_fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
 
 /* A string property: present, NUL-terminated at its end, no NUL inside. Returns 0 with *OUT
  * set, -ENOENT when absent (OUT = NULL), -EINVAL when malformed. */
@@ -125,20 +112,20 @@ static int check_tree(const void *fdt, char *err, size_t errlen)
 		if (off < 0 || depth < 1)
 			break;
 		if (++count > FIT_MAX_NODES)
-			return fit_fail(err, errlen, -E2BIG, "more than %d nodes (limit)",
+			return err_fail(err, errlen, -E2BIG, "more than %d nodes (limit)",
 					FIT_MAX_NODES);
 		if (depth > FIT_MAX_DEPTH)
-			return fit_fail(err, errlen, -EINVAL,
+			return err_fail(err, errlen, -EINVAL,
 					"nodes nested deeper than %d levels (limit)", FIT_MAX_DEPTH);
 		name = fdt_get_name(fdt, off, &len);
 		if (!name || len <= 0)
-			return fit_fail(err, errlen, -EINVAL, "node at offset %d has no name", off);
+			return err_fail(err, errlen, -EINVAL, "node at offset %d has no name", off);
 		if (depth == 1)
 			in_subtree = strcmp(name, "images") == 0 || strcmp(name, "configurations") == 0
 					     ? name
 					     : NULL;
 		else if (in_subtree && strchr(name, '@'))
-			return fit_fail(err, errlen, -EINVAL,
+			return err_fail(err, errlen, -EINVAL,
 					"/%s/.../%s: '@' in a node name is refused (unit addresses "
 					"let one name match another; rename it with '-')",
 					in_subtree, name);
@@ -149,7 +136,7 @@ static int check_tree(const void *fdt, char *err, size_t errlen)
 			const char *sname = fdt_get_name(fdt, sib, NULL);
 
 			if (sname && strcmp(sname, name) == 0)
-				return fit_fail(err, errlen, -EINVAL,
+				return err_fail(err, errlen, -EINVAL,
 						"two sibling nodes named '%s' (offsets %d and %d): "
 						"duplicate names are refused",
 						name, sib, off);
@@ -157,7 +144,7 @@ static int check_tree(const void *fdt, char *err, size_t errlen)
 		}
 	}
 	if (off != -FDT_ERR_NOTFOUND && off < 0)
-		return fit_fail(err, errlen, -EINVAL, "tree walk failed: %s", fdt_strerror(off));
+		return err_fail(err, errlen, -EINVAL, "tree walk failed: %s", fdt_strerror(off));
 	return 0;
 }
 
@@ -174,12 +161,12 @@ static int image_data(const void *fdt, struct fit *fit, struct fit_image *img, c
 	has_off = prop_u32(fdt, img->offset, "data-offset", &off);
 	has_pos = prop_u32(fdt, img->offset, "data-position", &pos);
 	if (has_off == -EINVAL || has_pos == -EINVAL)
-		return fit_fail(err, errlen, -EINVAL,
+		return err_fail(err, errlen, -EINVAL,
 				"/images/%s: data-offset/data-position must be one 32-bit cell",
 				img->name);
 	if (embedded) {
 		if (has_off == 0 || has_pos == 0)
-			return fit_fail(err, errlen, -EINVAL,
+			return err_fail(err, errlen, -EINVAL,
 					"/images/%s: both embedded data and external data: which "
 					"bytes are meant is ambiguous",
 					img->name);
@@ -190,14 +177,14 @@ static int image_data(const void *fdt, struct fit *fit, struct fit_image *img, c
 		return 0;
 	}
 	if (has_off != 0 && has_pos != 0)
-		return fit_fail(err, errlen, -EINVAL, "/images/%s: no data, data-offset or "
-						      "data-position",
+		return err_fail(err, errlen, -EINVAL, "/images/%s: no data, data-offset or "
+				"data-position",
 				img->name);
 	if (has_off == 0 && has_pos == 0)
-		return fit_fail(err, errlen, -EINVAL,
+		return err_fail(err, errlen, -EINVAL,
 				"/images/%s: both data-offset and data-position", img->name);
 	if (prop_u32(fdt, img->offset, "data-size", &size) != 0)
-		return fit_fail(err, errlen, -EINVAL,
+		return err_fail(err, errlen, -EINVAL,
 				"/images/%s: external data needs a 32-bit data-size", img->name);
 	if (has_off == 0) {
 		start = (((uint64_t)fit->tree_size + 3) & ~(uint64_t)3) + off;
@@ -207,12 +194,12 @@ static int image_data(const void *fdt, struct fit *fit, struct fit_image *img, c
 		img->data_where = "data-position";
 	}
 	if (start < fit->tree_size)
-		return fit_fail(err, errlen, -EINVAL,
+		return err_fail(err, errlen, -EINVAL,
 				"/images/%s: external data at %llu overlaps the tree (which ends at "
 				"%zu)",
 				img->name, (unsigned long long)start, fit->tree_size);
 	if (start > fit->len || size > fit->len - start)
-		return fit_fail(err, errlen, -EINVAL,
+		return err_fail(err, errlen, -EINVAL,
 				"/images/%s: external data (%u bytes at %llu) runs past the end of "
 				"the file (%zu bytes)",
 				img->name, size, (unsigned long long)start, fit->len);
@@ -230,15 +217,15 @@ static int parse_sig(const void *fdt, int node, const char *where, struct fit_si
 	s->node = fdt_get_name(fdt, node, NULL);
 	s->offset = node;
 	if (fit_prop_str(fdt, node, "algo", &s->algo) != 0)
-		return fit_fail(err, errlen, -EINVAL, "%s/%s: no valid 'algo' string", where,
+		return err_fail(err, errlen, -EINVAL, "%s/%s: no valid 'algo' string", where,
 				s->node);
 	if (fit_prop_str(fdt, node, "padding", &s->padding) == -EINVAL ||
 	    fit_prop_str(fdt, node, "key-name-hint", &s->key_hint) == -EINVAL)
-		return fit_fail(err, errlen, -EINVAL, "%s/%s: padding/key-name-hint must be strings",
+		return err_fail(err, errlen, -EINVAL, "%s/%s: padding/key-name-hint must be strings",
 				where, s->node);
 	s->value = fdt_getprop(fdt, node, "value", &len);
 	if (!s->value || len <= 0)
-		return fit_fail(err, errlen, -EINVAL, "%s/%s: no signature 'value'", where, s->node);
+		return err_fail(err, errlen, -EINVAL, "%s/%s: no signature 'value'", where, s->node);
 	s->value_len = (size_t)len;
 	return 0;
 }
@@ -258,17 +245,17 @@ static int parse_image(const void *fdt, struct fit *fit, int node, char *err, si
 	    fit_prop_str(fdt, node, "arch", &img->arch) == -EINVAL ||
 	    fit_prop_str(fdt, node, "os", &img->os) == -EINVAL ||
 	    fit_prop_str(fdt, node, "compression", &img->compression) == -EINVAL)
-		return fit_fail(err, errlen, -EINVAL,
+		return err_fail(err, errlen, -EINVAL,
 				"%s: description/type/arch/os/compression must be strings", where);
 	if (!img->compression)
 		img->compression = "none";
 	r = prop_addr(fdt, node, "load", &img->load);
 	if (r == -EINVAL)
-		return fit_fail(err, errlen, -EINVAL, "%s: load must be 1 or 2 cells", where);
+		return err_fail(err, errlen, -EINVAL, "%s: load must be 1 or 2 cells", where);
 	img->has_load = r == 0;
 	r = prop_addr(fdt, node, "entry", &img->entry);
 	if (r == -EINVAL)
-		return fit_fail(err, errlen, -EINVAL, "%s: entry must be 1 or 2 cells", where);
+		return err_fail(err, errlen, -EINVAL, "%s: entry must be 1 or 2 cells", where);
 	img->has_entry = r == 0;
 	r = image_data(fdt, fit, img, err, errlen);
 	if (r < 0)
@@ -281,33 +268,33 @@ static int parse_image(const void *fdt, struct fit *fit, int node, char *err, si
 			int len;
 
 			if (img->n_hashes >= FIT_MAX_HASHES)
-				return fit_fail(err, errlen, -E2BIG, "%s: more than %d hash nodes",
+				return err_fail(err, errlen, -E2BIG, "%s: more than %d hash nodes",
 						where, FIT_MAX_HASHES);
 			h->node = name;
 			if (fit_prop_str(fdt, sub, "algo", &h->algo_name) != 0)
-				return fit_fail(err, errlen, -EINVAL, "%s/%s: no valid 'algo' string",
+				return err_fail(err, errlen, -EINVAL, "%s/%s: no valid 'algo' string",
 						where, name);
 			h->value = fdt_getprop(fdt, sub, "value", &len);
 			if (!h->value || len <= 0)
-				return fit_fail(err, errlen, -EINVAL, "%s/%s: no hash 'value'", where,
+				return err_fail(err, errlen, -EINVAL, "%s/%s: no hash 'value'", where,
 						name);
 			h->value_len = (size_t)len;
 			if (hash_algo_from_name(h->algo_name, &h->algo) == 0 &&
 			    hash_digest_size(h->algo) != h->value_len)
-				return fit_fail(err, errlen, -EINVAL,
+				return err_fail(err, errlen, -EINVAL,
 						"%s/%s: %s value is %zu bytes, not %zu", where, name,
 						h->algo_name, h->value_len, hash_digest_size(h->algo));
 			img->n_hashes++;
 		} else if (starts_with(name, "signature")) {
 			if (img->n_sigs >= FIT_MAX_SIGS)
-				return fit_fail(err, errlen, -E2BIG,
+				return err_fail(err, errlen, -E2BIG,
 						"%s: more than %d signature nodes", where, FIT_MAX_SIGS);
 			r = parse_sig(fdt, sub, where, &img->sigs[img->n_sigs], err, errlen);
 			if (r < 0)
 				return r;
 			img->n_sigs++;
 		} else if (starts_with(name, "cipher")) {
-			return fit_fail(err, errlen, -EINVAL,
+			return err_fail(err, errlen, -EINVAL,
 					"%s/%s: encrypted images are not supported", where, name);
 		}
 	}
@@ -332,11 +319,11 @@ static int add_ref(const char *image, void *arg)
 	if (!img || c->conf->n_refs >= FIT_MAX_REFS)
 		c->reported = 1;
 	if (!img)
-		return fit_fail(c->err, c->errlen, -EINVAL,
+		return err_fail(c->err, c->errlen, -EINVAL,
 				"/configurations/%s: %s '%s' is not a node under /images",
 				c->conf->name, c->role, image);
 	if (c->conf->n_refs >= FIT_MAX_REFS)
-		return fit_fail(c->err, c->errlen, -E2BIG,
+		return err_fail(c->err, c->errlen, -E2BIG,
 				"/configurations/%s: more than %d images referenced",
 				c->conf->name, FIT_MAX_REFS);
 	c->conf->refs[c->conf->n_refs].role = c->role;
@@ -360,7 +347,7 @@ static int parse_config(const void *fdt, struct fit *fit, int node, char *err, s
 	conf->name = fdt_get_name(fdt, node, NULL);
 	if (fit_prop_str(fdt, node, "description", &conf->description) == -EINVAL ||
 	    fit_prop_str(fdt, node, "bootargs", &conf->bootargs) == -EINVAL)
-		return fit_fail(err, errlen, -EINVAL,
+		return err_fail(err, errlen, -EINVAL,
 				"/configurations/%s: description/bootargs must be strings", conf->name);
 	for (size_t i = 0; i < sizeof(ref_roles) / sizeof(ref_roles[0]); i++) {
 		c.role = ref_roles[i];
@@ -369,7 +356,7 @@ static int parse_config(const void *fdt, struct fit *fit, int node, char *err, s
 			continue;
 		if (c.reported)
 			return r;
-		return fit_fail(err, errlen, r,
+		return err_fail(err, errlen, r,
 				"/configurations/%s: '%s' must be a list of at most %d image names",
 				conf->name, ref_roles[i], FIT_MAX_REFS);
 	}
@@ -380,7 +367,7 @@ static int parse_config(const void *fdt, struct fit *fit, int node, char *err, s
 		if (!starts_with(name, "signature"))
 			continue;
 		if (conf->n_sigs >= FIT_MAX_SIGS)
-			return fit_fail(err, errlen, -E2BIG,
+			return err_fail(err, errlen, -E2BIG,
 					"/configurations/%s: more than %d signature nodes", conf->name,
 					FIT_MAX_SIGS);
 		snprintf(where, sizeof(where), "/configurations/%s", conf->name);
@@ -408,7 +395,7 @@ static int check_overlaps(const struct fit *fit, char *err, size_t errlen)
 				continue;
 			if (a->file_offset < b->file_offset + b->size &&
 			    b->file_offset < a->file_offset + a->size)
-				return fit_fail(err, errlen, -EINVAL,
+				return err_fail(err, errlen, -EINVAL,
 						"/images/%s and /images/%s: external data overlap",
 						a->name, b->name);
 		}
@@ -424,31 +411,31 @@ int fit_parse(const void *buf, size_t len, struct fit *fit, char *err, size_t er
 	fit->buf = buf;
 	fit->len = len;
 	if (len < sizeof(struct fdt_header) || fdt_magic(buf) != FDT_MAGIC)
-		return fit_fail(err, errlen, -EINVAL, "not a FIT: no device tree header");
+		return err_fail(err, errlen, -EINVAL, "not a FIT: no device tree header");
 	if (fdt_version(buf) < 17)
-		return fit_fail(err, errlen, -EINVAL,
+		return err_fail(err, errlen, -EINVAL,
 				"device tree version %u: FIT needs version 17 or later",
 				fdt_version(buf));
 	if (fdt_totalsize(buf) > len)
-		return fit_fail(err, errlen, -EINVAL,
+		return err_fail(err, errlen, -EINVAL,
 				"tree claims %u bytes, the file has %zu: truncated", fdt_totalsize(buf),
 				len);
 	fit->tree_size = fdt_totalsize(buf);
 	r = fdt_check_full(buf, fit->tree_size);
 	if (r != 0)
-		return fit_fail(err, errlen, -EINVAL, "malformed device tree: %s (fdt_check_full)",
+		return err_fail(err, errlen, -EINVAL, "malformed device tree: %s (fdt_check_full)",
 				fdt_strerror(r));
 	r = check_tree(buf, err, errlen);
 	if (r < 0)
 		return r;
 	if (fit_prop_str(buf, 0, "description", &fit->description) == -EINVAL)
-		return fit_fail(err, errlen, -EINVAL, "/: description must be a string");
+		return err_fail(err, errlen, -EINVAL, "/: description must be a string");
 	images = fdt_path_offset(buf, "/images");
 	if (images < 0)
-		return fit_fail(err, errlen, -EINVAL, "not a FIT: no /images node");
+		return err_fail(err, errlen, -EINVAL, "not a FIT: no /images node");
 	fdt_for_each_subnode(node, buf, images) {
 		if (fit->n_images >= FIT_MAX_IMAGES)
-			return fit_fail(err, errlen, -E2BIG, "more than %d images", FIT_MAX_IMAGES);
+			return err_fail(err, errlen, -E2BIG, "more than %d images", FIT_MAX_IMAGES);
 		r = parse_image(buf, fit, node, err, errlen);
 		if (r < 0)
 			return r;
@@ -460,10 +447,10 @@ int fit_parse(const void *buf, size_t len, struct fit *fit, char *err, size_t er
 	if (configs < 0)
 		return 0; /* images only: listable, not bootable */
 	if (fit_prop_str(buf, configs, "default", &fit->default_config) == -EINVAL)
-		return fit_fail(err, errlen, -EINVAL, "/configurations: default must be a string");
+		return err_fail(err, errlen, -EINVAL, "/configurations: default must be a string");
 	fdt_for_each_subnode(node, buf, configs) {
 		if (fit->n_configs >= FIT_MAX_CONFIGS)
-			return fit_fail(err, errlen, -E2BIG, "more than %d configurations",
+			return err_fail(err, errlen, -E2BIG, "more than %d configurations",
 					FIT_MAX_CONFIGS);
 		r = parse_config(buf, fit, node, err, errlen);
 		if (r < 0)

@@ -30,7 +30,7 @@ static long gunzip(const struct fit_image *img, uint8_t *out, size_t cap, char *
 
 	memset(&zs, 0, sizeof(zs));
 	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
-		return fit_fail(err, errlen, -ENOMEM, "/images/%s: zlib init failed", img->name);
+		return err_fail(err, errlen, -ENOMEM, "/images/%s: zlib init failed", img->name);
 	zs.next_in = (Bytef *)(uintptr_t)img->data;
 	zs.next_out = out;
 	/* zlib counts in uInt; the loop feeds at most 1 GiB at a time. */
@@ -49,10 +49,10 @@ static long gunzip(const struct fit_image *img, uint8_t *out, size_t cap, char *
 	if (z == Z_STREAM_END) {
 		r = (long)(zs.next_out - out);
 	} else if (z == Z_BUF_ERROR && (size_t)(zs.next_out - out) == cap) {
-		r = fit_fail(err, errlen, -EFBIG, "/images/%s: inflates to more than %zu bytes",
+		r = err_fail(err, errlen, -EFBIG, "/images/%s: inflates to more than %zu bytes",
 			     img->name, cap);
 	} else {
-		r = fit_fail(err, errlen, -EBADMSG, "/images/%s: corrupt gzip data (%s)",
+		r = err_fail(err, errlen, -EBADMSG, "/images/%s: corrupt gzip data (%s)",
 			     img->name, zs.msg ? zs.msg : "truncated");
 	}
 	inflateEnd(&zs);
@@ -64,14 +64,14 @@ long fit_image_unpack(const struct fit_image *img, uint8_t *out, size_t cap, cha
 {
 	if (strcmp(img->compression, "none") == 0) {
 		if (img->size > cap)
-			return fit_fail(err, errlen, -EFBIG, "/images/%s: %zu bytes do not fit in %zu",
+			return err_fail(err, errlen, -EFBIG, "/images/%s: %zu bytes do not fit in %zu",
 					img->name, img->size, cap);
 		memcpy(out, img->data, img->size);
 		return (long)img->size;
 	}
 	if (strcmp(img->compression, "gzip") == 0)
 		return gunzip(img, out, cap, err, errlen);
-	return fit_fail(err, errlen, -ENOTSUP,
+	return err_fail(err, errlen, -ENOTSUP,
 			"unsupported compression '%s' in image '%s' (embark reads none and gzip)",
 			img->compression, img->name);
 }

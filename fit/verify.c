@@ -142,11 +142,11 @@ static uint32_t check_conf_sig(const struct fit *fit, const struct fit_config *c
 	uint32_t mask, strings_len;
 
 	if (sig_algo_parse(sig->algo, &halgo, &kind, &bits) < 0) {
-		fit_fail(why, whylen, 0, "unknown signature algorithm '%s'", sig->algo);
+		err_fail(why, whylen, 0, "unknown signature algorithm '%s'", sig->algo);
 		return 0;
 	}
 	if (halgo == HASH_SHA1 && !pol->allow_sha1) {
-		fit_fail(why, whylen, 0, "sha1 signatures are refused (%s); re-sign with sha256",
+		err_fail(why, whylen, 0, "sha1 signatures are refused (%s); re-sign with sha256",
 			 sig->algo);
 		return 0;
 	}
@@ -157,7 +157,7 @@ static uint32_t check_conf_sig(const struct fit *fit, const struct fit_config *c
 	hs = fdt_getprop(fit->buf, sig->offset, "hashed-strings", &len);
 	if (!hs || len != 8 || fdt32_to_cpu(hs[0]) != 0 ||
 	    fdt32_to_cpu(hs[1]) > fdt_size_dt_strings(fit->buf)) {
-		fit_fail(why, whylen, 0,
+		err_fail(why, whylen, 0,
 			 "hashed-strings must be <0 N> with N at most the strings block's %u bytes",
 			 fdt_size_dt_strings(fit->buf));
 		return 0;
@@ -169,18 +169,18 @@ static uint32_t check_conf_sig(const struct fit *fit, const struct fit_config *c
 			     listed_node, &lc);
 	if (n < 0 || lc.bad) {
 		if (lc.duplicate)
-			fit_fail(why, whylen, 0, "hashed-nodes lists %s twice", lc.bad);
+			err_fail(why, whylen, 0, "hashed-nodes lists %s twice", lc.bad);
 		else if (lc.bad)
-			fit_fail(why, whylen, 0,
+			err_fail(why, whylen, 0,
 				 "hashed-nodes lists %s, which configuration '%s' does not use",
 				 lc.bad, conf->name);
 		else
-			fit_fail(why, whylen, 0, "hashed-nodes is missing or malformed");
+			err_fail(why, whylen, 0, "hashed-nodes is missing or malformed");
 		return 0;
 	}
 	for (unsigned i = 0; i < expected->n; i++) {
 		if (!set_has(&lc.seen, expected->paths[i])) {
-			fit_fail(why, whylen, 0,
+			err_fail(why, whylen, 0,
 				 "%s is not covered by the signature (hashed-nodes lacks it): an "
 				 "image the configuration uses must be signed (add its role to "
 				 "sign-images)",
@@ -190,18 +190,18 @@ static uint32_t check_conf_sig(const struct fit *fit, const struct fit_config *c
 	}
 	n = fit_signed_digest(fit->buf, expected->ptrs, expected->n, strings_len, halgo, digest);
 	if (n == -ERANGE) {
-		fit_fail(why, whylen, 0,
+		err_fail(why, whylen, 0,
 			 "a signed property's name lies outside hashed-strings (names must be "
 			 "signed too)");
 		return 0;
 	}
 	if (n < 0) {
-		fit_fail(why, whylen, 0, "the signed region cannot be computed (malformed tree)");
+		err_fail(why, whylen, 0, "the signed region cannot be computed (malformed tree)");
 		return 0;
 	}
 	mask = keys_verifying(kr, sig, digest, hash_digest_size(halgo));
 	if (!mask)
-		fit_fail(why, whylen, 0,
+		err_fail(why, whylen, 0,
 			 "no key in the keyring verifies it (%s%s%s): wrong key, or the signed "
 			 "nodes changed",
 			 sig->algo, sig->key_hint ? ", key-name-hint " : "",
@@ -242,13 +242,13 @@ static const char *check_hashes(const struct fit_image *img, char *why, size_t w
 		uint8_t digest[HASH_MAX_DIGEST];
 
 		if (hn->algo == 0) {
-			fit_fail(why, whylen, 0, "/images/%s/%s: unknown hash algorithm '%s'",
+			err_fail(why, whylen, 0, "/images/%s/%s: unknown hash algorithm '%s'",
 				 img->name, hn->node, hn->algo_name);
 			return NULL;
 		}
 		if (hash_buffer(hn->algo, img->data, img->size, digest) < 0 ||
 		    memcmp(digest, hn->value, hn->value_len) != 0) {
-			fit_fail(why, whylen, 0,
+			err_fail(why, whylen, 0,
 				 "/images/%s/%s: %s of the image data does not match: the data "
 				 "was changed",
 				 img->name, hn->node, hn->algo_name);
@@ -258,7 +258,7 @@ static const char *check_hashes(const struct fit_image *img, char *why, size_t w
 			sha2 = hn->node;
 	}
 	if (!sha2)
-		fit_fail(why, whylen, 0,
+		err_fail(why, whylen, 0,
 			 "/images/%s: no sha256/sha384/sha512 hash node (crc32 and sha1 do not "
 			 "count)",
 			 img->name);
@@ -271,18 +271,18 @@ static const struct fit_config *pick_config(const struct fit *fit, const char *n
 	const struct fit_config *conf;
 
 	if (fit->n_configs == 0) {
-		fit_fail(err, errlen, 0, "no /configurations: nothing to boot");
+		err_fail(err, errlen, 0, "no /configurations: nothing to boot");
 		return NULL;
 	}
 	if (!name)
 		name = fit->default_config;
 	if (!name) {
-		fit_fail(err, errlen, 0, "/configurations has no 'default': name one with --config");
+		err_fail(err, errlen, 0, "/configurations has no 'default': name one with --config");
 		return NULL;
 	}
 	conf = fit_find_config(fit, name);
 	if (!conf)
-		fit_fail(err, errlen, 0, "no configuration '%s' under /configurations", name);
+		err_fail(err, errlen, 0, "no configuration '%s' under /configurations", name);
 	return conf;
 }
 
@@ -301,13 +301,13 @@ int fit_verify_config(const struct fit *fit, const char *name, const struct keyr
 		return -ENOENT;
 	v->config = conf;
 	if (!fit_config_image(conf, "kernel"))
-		return fit_fail(err, errlen, -EINVAL, "/configurations/%s: no kernel", conf->name);
+		return err_fail(err, errlen, -EINVAL, "/configurations/%s: no kernel", conf->name);
 	if (kr->n == 0)
-		return fit_fail(err, errlen, -EKEYREJECTED,
+		return err_fail(err, errlen, -EKEYREJECTED,
 				"the keyring has no keys: nothing can be verified");
 	r = expected_nodes(conf, &expected);
 	if (r < 0)
-		return fit_fail(err, errlen, -E2BIG,
+		return err_fail(err, errlen, -E2BIG,
 				"/configurations/%s: uses more nodes than embark checks (%d)",
 				conf->name, FIT_MAX_HASHED_NODES);
 
@@ -334,7 +334,7 @@ int fit_verify_config(const struct fit *fit, const char *name, const struct keyr
 					  : (req_conf & v->conf_keys) == 0)) {
 		key_names(kr, kr->required_all ? req_conf & ~v->conf_keys : req_conf, names,
 			  sizeof(names));
-		return fit_fail(err, errlen, -EKEYREJECTED,
+		return err_fail(err, errlen, -EKEYREJECTED,
 				"/configurations/%s: required key %s did not verify it%s%s",
 				conf->name, names, why[0] ? ": " : " (no signature node)", why);
 	}
@@ -343,7 +343,7 @@ int fit_verify_config(const struct fit *fit, const char *name, const struct keyr
 
 		if (kr->required_all ? (req_image & ~got) != 0 : (req_image & got) == 0) {
 			key_names(kr, req_image & ~got, names, sizeof(names));
-			return fit_fail(err, errlen, -EKEYREJECTED,
+			return err_fail(err, errlen, -EKEYREJECTED,
 					"/images/%s (%s): required key %s did not sign the image",
 					conf->refs[i].image->name, conf->refs[i].role, names);
 		}
@@ -351,16 +351,16 @@ int fit_verify_config(const struct fit *fit, const char *name, const struct keyr
 	if (!req_conf && !req_image && !v->conf_keys) {
 		for (unsigned i = 0; i < conf->n_refs; i++)
 			if (!v->image_keys[i])
-				return fit_fail(err, errlen, -EKEYREJECTED,
+				return err_fail(err, errlen, -EKEYREJECTED,
 						"/configurations/%s: %s", conf->name,
 						why[0] ? why
-						       : "no signature node, and not every image it "
-							 "uses has a signature a trusted key verifies");
+						: "no signature node, and not every image it "
+						"uses has a signature a trusted key verifies");
 	}
 	for (unsigned i = 0; i < conf->n_refs; i++) {
 		v->image_hash[i] = check_hashes(conf->refs[i].image, why, sizeof(why));
 		if (!v->image_hash[i])
-			return fit_fail(err, errlen, -EKEYREJECTED, "%s", why);
+			return err_fail(err, errlen, -EKEYREJECTED, "%s", why);
 	}
 	key_names(kr, v->conf_keys, v->signed_by, sizeof(v->signed_by));
 	if (!v->signed_by[0]) {

@@ -12,7 +12,6 @@
 #include "grub/grub_int.h"
 #include "util/util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +75,15 @@ static int vercmp(const char *a, const char *b)
 
 static int newest_first(const void *x, const void *y)
 {
-	return vercmp(*(char *const *)y, *(char *const *)x);
+	return vercmp((const char *)y, (const char *)x);
+}
+
+/* Fedora's GRUB takes "*.conf", case and all. */
+static int is_conf(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > 5 && strcmp(name + len - 5, ".conf") == 0;
 }
 
 /* Fedora's expand_val: $NAME (letters, digits, '_') becomes its value, or nothing. ${...} is
@@ -216,15 +223,15 @@ static int add_entry(struct grub_interp *in, const char *dir, const char *name, 
 
 int grub_blscfg(struct grub_interp *in, unsigned argc, char **argv, unsigned line)
 {
-	static char store[GRUB_MAX_BLS][256];
-	static char *names[GRUB_MAX_BLS];
+	static const struct dir_names_opts conf_files = { .scan_max = BOOT_DIR_SCAN_MAX,
+							  .keep = is_conf, .cmp = newest_first };
+	static char names[GRUB_MAX_BLS][DIR_NAME_MAX];
 	const struct grub_frame *s = grub_cur_script(in);
 	char dir[BOOT_PATH_MAX], dev[BOOT_ID_MAX], host[BOOT_PATH_MAX * 2];
 	const char *only = NULL, *blsdir;
 	size_t n;
-	DIR *d = NULL;
-	struct dirent *de;
-	int count = 0, seen = 0, fixed = 0;
+	int count = -ENOENT, fixed = 0;
+	bool more;
 
 	if (argc > 1 && argv[1][0] == '(') {
 		blsdir = argv[1];
@@ -242,7 +249,7 @@ int grub_blscfg(struct grub_interp *in, unsigned argc, char **argv, unsigned lin
 			blsdir = "/loader/entries";
 		}
 	}
-	for (int attempt = 0; attempt < 2 && !d; attempt++) {
+	for (int attempt = 0; attempt < 2 && count < 0; attempt++) {
 		if (attempt == 1) {
 			if (fixed)
 				break;
@@ -251,30 +258,16 @@ int grub_blscfg(struct grub_interp *in, unsigned argc, char **argv, unsigned lin
 		if (grub_split_path(blsdir, dev, sizeof(dev), dir, sizeof(dir)) < 0 ||
 		    grub_host_path(in, dir, host, sizeof(host)) < 0)
 			continue;
-		d = opendir(host);
+		count = dir_names(host, &conf_files, names, GRUB_MAX_BLS, &more);
 	}
-	if (!d) {
+	if (count < 0) {
 		grub_warn(in, s ? s->file : 0, line, "blscfg: no entry directory (%s)",
 			  fixed ? blsdir : "/loader/entries, /boot/loader/entries");
 		return -ENOENT;
 	}
-	while ((de = readdir(d)) && seen++ < BOOT_DIR_SCAN_MAX) {
-		size_t len = strlen(de->d_name);
-
-		if (de->d_name[0] == '.' || len <= 5 || len > 255 ||
-		    strcmp(de->d_name + len - 5, ".conf") != 0)
-			continue;
-		if (count >= GRUB_MAX_BLS) {
-			grub_warn(in, s ? s->file : 0, line, "blscfg: more than %d entry files in %s; "
-				  "the rest skipped", GRUB_MAX_BLS, dir);
-			break;
-		}
-		memcpy(store[count], de->d_name, len + 1);
-		names[count] = store[count];
-		count++;
-	}
-	closedir(d);
-	qsort(names, (size_t)count, sizeof(names[0]), newest_first);
+	if (more)
+		grub_warn(in, s ? s->file : 0, line, "blscfg: more than %d entry files in %s; "
+			  "the rest skipped", GRUB_MAX_BLS, dir);
 	for (int i = 0; i < count; i++)
 		add_entry(in, dir, names[i], only, line);
 	return 0;

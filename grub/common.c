@@ -22,6 +22,34 @@ int grub_host_path(const struct grub_interp *in, const char *path, char *out, si
 	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
 }
 
+int grub_read_uint(const char **s, unsigned long long limit, unsigned long long *v)
+{
+	const char *p = *s;
+	unsigned base = 10;
+	int digits = 0, over = 0;
+
+	*v = 0;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	} else if (p[0] == '0') {
+		base = 8;
+	}
+	/* Each pass consumes a character of a NUL-terminated string. */
+	for (int d; (d = hex_value((unsigned char)*p)) >= 0 && (unsigned)d < base; p++, digits++) {
+		if (over || *v > (limit - (unsigned)d) / base)
+			over = 1;
+		else
+			*v = *v * base + (unsigned)d;
+	}
+	*s = p;
+	if (over) {
+		*v = limit;
+		return -ERANGE;
+	}
+	return digits;
+}
+
 void grub_warn(struct grub_interp *in, unsigned file, unsigned line, const char *fmt, ...)
 {
 	char msg[768], where[BOOT_PATH_MAX * 2];

@@ -246,6 +246,10 @@ struct grub_interp {
 };
 
 /* ---- shared helpers ---------------------------------------------------------------- */
+/* The digits of an unsigned number at *S as GRUB's grub_strtoul(s, 0, 0) reads them (0x: hex,
+ * leading 0: octal, else decimal); *S moves past them, *V gets the value, at most LIMIT.
+ * Returns the digits read, or -ERANGE when the value was above LIMIT (*V = LIMIT). */
+int grub_read_uint(const char **s, unsigned long long limit, unsigned long long *v);
 /* WARN(ctx, "<root><file>:<line>: message"); LINE 0 leaves ":line" out. */
 void grub_warn(struct grub_interp *in, unsigned file, unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

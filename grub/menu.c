@@ -142,43 +142,20 @@ static const char *spec_tail(const char *spec)
 	return NULL;
 }
 
-/* A number at the start of S, base as strtoul's 0, in *OUT; *END after it. */
+/* A number at the start of S, base as strtoul's 0, in *OUT; *END after it. Out of range
+ * saturates: it selects the first item, as in GRUB. */
 static int leading_number(const char *s, unsigned long *out, const char **end)
 {
-	unsigned base = 10;
-	unsigned long v = 0;
-	int digits = 0;
+	unsigned long long v;
+	int digits;
 
 	while (*s == ' ' || *s == '\t')
 		s++;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	} else if (s[0] == '0') {
-		base = 8;
-	}
-	for (;; s++, digits++) {
-		unsigned d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (*s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (*s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
-			break;
-		if (d >= base)
-			break;
-		if (v > (~0UL - d) / base)
-			v = ~0UL; /* saturate: out of range selects the first item, as in GRUB */
-		else
-			v = v * base + d;
-	}
-	*out = v;
+	digits = grub_read_uint(&s, ~0UL, &v);
+	*out = (unsigned long)v;
 	if (end)
 		*end = s;
-	return digits > 0;
+	return digits != 0;
 }
 
 /* Index (absolute) of the item in [FIRST, END) that SPEC's first element names; -1 when it

@@ -180,6 +180,18 @@ static int push_construct(struct pstate *ps, int kind, int node, unsigned line, 
 	return 0;
 }
 
+/* fi or done: the innermost construct's last list goes into *BODY (a node field) and the
+ * construct, now complete, becomes one command of the list around it. */
+static void close_construct(struct pstate *ps, int *body)
+{
+	const struct open_construct *o = &ps->st[ps->depth - 1];
+	int node = o->node;
+
+	*body = o->head;
+	ps->depth--;
+	append(ps, node);
+}
+
 /* A closing or middle keyword: then, elif, else, fi, do, done. Returns 1 when it completed a
  * command (fi, done), 0 otherwise. */
 static int keyword(struct pstate *ps, const struct grub_token *t, const char *kw)
@@ -217,13 +229,8 @@ static int keyword(struct pstate *ps, const struct grub_token *t, const char *kw
 	} else if (strcmp(kw, "fi") == 0) {
 		if (o->kind != PO_IF || o->phase == PH_COND)
 			return fail(ps, t->line, "'fi' without 'if ... then'");
-		if (o->phase == PH_THEN)
-			in->nodes[o->clause].b = o->head;
-		else
-			in->nodes[o->node].b = o->head;
-		node = o->node;
-		ps->depth--;
-		append(ps, node);
+		close_construct(ps, o->phase == PH_THEN ? &in->nodes[o->clause].b
+						       : &in->nodes[o->node].b);
 		return 1;
 	} else if (strcmp(kw, "do") == 0) {
 		if (o->kind != PO_WHILE || o->phase != PH_COND)
@@ -233,13 +240,8 @@ static int keyword(struct pstate *ps, const struct grub_token *t, const char *kw
 	} else { /* done */
 		if ((o->kind != PO_WHILE && o->kind != PO_FOR) || o->phase != PH_BODY)
 			return fail(ps, t->line, "'done' without 'do'");
-		if (o->kind == PO_FOR)
-			in->nodes[o->node].a = o->head;
-		else
-			in->nodes[o->node].b = o->head;
-		node = o->node;
-		ps->depth--;
-		append(ps, node);
+		close_construct(ps, o->kind == PO_FOR ? &in->nodes[o->node].a
+						      : &in->nodes[o->node].b);
 		return 1;
 	}
 	o->head = o->last = -1;

@@ -5,7 +5,6 @@
 #include "grub/grub_int.h"
 #include "util/util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -148,8 +147,8 @@ int grub_scan(const char *root, struct boot_list *list,
 	static const char *const fixed[] = { "/boot/grub/grub.cfg", "/boot/grub2/grub.cfg",
 					     "/grub/grub.cfg", "/grub2/grub.cfg" };
 	static const char *const efi[] = { "/EFI", "/boot/efi/EFI" };
-	static char store[GRUB_MAX_EFI_DIRS][256];
-	static char *names[GRUB_MAX_EFI_DIRS];
+	static const struct dir_names_opts all = { .scan_max = BOOT_DIR_SCAN_MAX };
+	static char names[GRUB_MAX_EFI_DIRS][DIR_NAME_MAX];
 	struct stat st;
 	int result = 0;
 
@@ -160,21 +159,11 @@ int grub_scan(const char *root, struct boot_list *list,
 			return result;
 	for (size_t i = 0; i < ARRAY_SIZE(efi); i++) {
 		char dir[BOOT_PATH_MAX], path[BOOT_PATH_MAX];
-		struct dirent *de;
-		int n = 0, seen = 0;
-		DIR *d;
+		int n;
 
-		if (path_join(dir, sizeof(dir), root, efi[i] + 1) < 0 || !(d = opendir(dir)))
+		if (path_join(dir, sizeof(dir), root, efi[i] + 1) < 0)
 			continue;
-		while ((de = readdir(d)) && seen++ < BOOT_DIR_SCAN_MAX && n < GRUB_MAX_EFI_DIRS) {
-			if (de->d_name[0] == '.' || strlen(de->d_name) > 200)
-				continue;
-			strcpy(store[n], de->d_name);
-			names[n] = store[n];
-			n++;
-		}
-		closedir(d);
-		qsort(names, (size_t)n, sizeof(names[0]), strptr_cmp);
+		n = dir_names(dir, &all, names, GRUB_MAX_EFI_DIRS, NULL);
 		for (int k = 0; k < n; k++) {
 			snprintf(path, sizeof(path), "%s/%s/grub.cfg", efi[i], names[k]);
 			if (try_cfg(root, path, list, warn, ctx, &result))

@@ -24,38 +24,16 @@ static void update(struct sop *s, int val)
 /* grub_strtosl(s, 0, 0): optional sign, 0x hex, leading-0 octal; garbage stops it. */
 static long long to_num(const char *s)
 {
+	unsigned long long v;
 	int neg = 0;
-	unsigned base = 10;
-	long long v = 0;
 
 	while (*s == ' ' || *s == '\t')
 		s++;
 	if (*s == '-' || *s == '+')
 		neg = *s++ == '-';
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	} else if (s[0] == '0') {
-		base = 8;
-	}
-	for (;; s++) {
-		unsigned d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (*s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (*s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
-			break;
-		if (d >= base)
-			break;
-		if (v > (LLONG_MAX - (long long)d) / (long long)base)
-			return neg ? LLONG_MIN : LLONG_MAX;
-		v = v * (long long)base + (long long)d;
-	}
-	return neg ? -v : v;
+	if (grub_read_uint(&s, LLONG_MAX, &v) == -ERANGE)
+		return neg ? LLONG_MIN : LLONG_MAX;
+	return neg ? -(long long)v : (long long)v;
 }
 
 /* stat() of a GRUB path on the scanned filesystem; 0 or -errno. */

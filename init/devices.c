@@ -172,7 +172,10 @@ void devices_coldplug(void)
 	struct utsname u;
 	ssize_t n;
 
-	uevent_open(); /* before the walk: a device added meanwhile is not missed */
+	/* The socket first, before the walk: a device added meanwhile is not missed. A kernel
+	 * with everything built in (a firmware image) has no modules.alias: the /sys walk is
+	 * skipped, and the socket still tells devices_hotplug() of disks that appear later. */
+	uevent_open();
 	uname(&u);
 	snprintf(path, sizeof(path), "/lib/modules/%s/modules.alias", u.release);
 	n = read_file_bounded(path, aliasbuf, ALIAS_FILE_MAX);

@@ -188,6 +188,15 @@ int fitboot_load(const struct boot_entry *e, const struct keyring *kr, const str
 	return r;
 }
 
+bool fitboot_is_fit(int fd)
+{
+	static const unsigned char fdt_magic[4] = { 0xd0, 0x0d, 0xfe, 0xed };
+	unsigned char magic[sizeof(fdt_magic)];
+
+	return pread_exact(fd, magic, sizeof(magic), 0) == 0 &&
+	       memcmp(magic, fdt_magic, sizeof(magic)) == 0;
+}
+
 int fitboot_load_fd(int fd, const char *path, const struct boot_entry *e,
 		    const struct keyring *kr, const struct policy *p, bool cmdline_edited)
 {

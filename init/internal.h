@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <termios.h>
 
 /* --- log.c: one line a step, to the console and /dev/kmsg ------------------------------- */
 enum { LOG_ERR = 3, LOG_WARN = 4, LOG_INFO = 6 };
@@ -113,6 +114,10 @@ int keys_load(struct keyring *kr, const char *dir);
 int fitboot_load(const struct boot_entry *e, const struct keyring *kr, const struct policy *p,
 		 bool cmdline_edited);
 
+/* Whether the file in FD starts with the FDT magic: a FIT, booted and verified as one
+ * wherever it comes from (an entry's kernel line, a bootfile, an iPXE chain). */
+bool fitboot_is_fit(int fd);
+
 /* Boots the FIT in FD (a sealed memfd is used as it is, anything else is read into one first);
  * NAME (a path or URL) is what the messages call it. Same result as fitboot_load. */
 int fitboot_load_fd(int fd, const char *name, const struct boot_entry *e,
@@ -132,6 +137,38 @@ bool netboot_is_url(const char *root);
  * having logged the URL, the server and what to do. */
 int netboot_load(const struct boot_entry *e, const struct keyring *kr, const struct policy *p,
 		 bool cmdline_edited);
+
+/* --- line_tty.c: one line typed on the console (the shell, the menu's edit) ------------ */
+struct line_tty {
+	int in, out;
+	bool is_tty;          /* IN is a terminal: its mode was changed and is restored */
+	bool echo;            /* the editor echoes what is typed (the terminal does not) */
+	bool after_cr;        /* the last line ended with CR: a following LF is the same end */
+	bool eof;             /* input ended after a partial line; the next read says so */
+	const unsigned char *pending; /* during line_tty_read: bytes read before it, taken first */
+	size_t npending;
+	struct termios saved;
+};
+struct line_opts {
+	const char *prompt;
+	bool secret;       /* nothing typed is echoed (a password) */
+	bool edit;         /* BUF holds text to edit: shown after the prompt, keys change it; a
+			    * key past CAP - 1 rings the bell instead of dropping the line */
+	bool cancel;       /* Esc alone or ^C cancels (-ECANCELED); else ^C starts over */
+	const unsigned char *pending; /* bytes already read from IN (typed ahead), taken first */
+	size_t npending;
+};
+/* Takes IN (a tty is put in character mode without echo: the editor edits and echoes itself,
+ * whatever mode the menu left) and OUT. */
+void line_tty_begin(struct line_tty *t, int in, int out);
+/* Gives the terminal back the mode it had at line_tty_begin. */
+void line_tty_end(struct line_tty *t);
+/* Prints the prompt and reads one line into BUF (CAP bytes, NUL-terminated), editing as a
+ * terminal does: backspace/DEL, ^U (line), ^W (word), ^C (start over, or cancel), ^D on an
+ * empty line (end); escape sequences (arrow keys) are skipped. Returns the length, -EPIPE at
+ * the end of input, -ECANCELED (O->cancel), -E2BIG for a new line longer than CAP - 1 (read
+ * to its end and dropped), or -errno. */
+int line_tty_read(struct line_tty *t, const struct line_opts *o, char *buf, size_t cap);
 
 /* --- menu.c: the boot menu on the console ------------------------------------------- */
 #define MENU_NOTE_MAX 200

@@ -4,7 +4,6 @@
 #include "init/internal.h"
 #include "util/util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,22 +13,16 @@
 
 int keys_load(struct keyring *kr, const char *dir)
 {
-	static char names[KEY_FILES_MAX][256];
+	static const struct dir_names_opts all = { .scan_max = KEY_FILES_MAX * 4 };
+	static char names[KEY_FILES_MAX][DIR_NAME_MAX];
 	char path[320], err[CRYPTO_ERR_MAX];
-	struct dirent *de;
-	unsigned n = 0;
-	DIR *d = opendir(dir);
+	bool more;
+	int n = dir_names(dir, &all, names, KEY_FILES_MAX, &more);
 
-	if (!d)
-		return 0;
-	while ((de = readdir(d)) && n < KEY_FILES_MAX) {
-		if (de->d_name[0] == '.' || str_copy(names[n], sizeof(names[n]), de->d_name) < 0)
-			continue;
-		n++;
-	}
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), strarr_cmp);
-	for (unsigned i = 0; i < n; i++) {
+	if (more)
+		elog(LOG_ERR, "keyring %s: more than %d files; only the first %d (by name) are read",
+		     dir, KEY_FILES_MAX, KEY_FILES_MAX);
+	for (int i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%.60s/%.255s", dir, names[i]);
 		if (keyring_add_file(kr, path, err, sizeof(err)) < 0)
 			elog(LOG_ERR, "keyring %s: %s; this file's keys are not trusted", path, err);

@@ -1,9 +1,10 @@
-/* The recovery shell's line editor. On a terminal the shell takes the console in character
- * mode without echo and edits and echoes itself: the menu leaves the console raw, a serial
- * line may send CR or DEL or BS, and one behaviour everywhere is what an operator can rely
- * on. Bytes are read one at a time so that nothing past the line is consumed: what follows
- * `exit` belongs to the menu. */
-#include "init/shell.h"
+/* One line typed on the console: the recovery shell's command lines and the menu's edit of
+ * an entry's command line. On a terminal the editor takes the console in character mode
+ * without echo and edits and echoes itself: the menu leaves the console raw, a serial line
+ * may send CR or DEL or BS, and one behaviour everywhere is what an operator can rely on.
+ * Bytes are read one at a time so that nothing past the line is consumed: what follows the
+ * shell's `exit` belongs to the menu. */
+#include "init/internal.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -16,8 +17,11 @@
 #define KEY_ESC 0x1b
 #define ESC_SEQ_MAX 8        /* bytes of an escape sequence (arrow keys) skipped */
 #define READ_RETRIES_MAX 64  /* interrupted or not-ready reads in a row before giving up */
+/* An Esc key alone arrives by itself; an arrow key's sequence follows its ESC at once (a
+ * terminal sends it in one write, at 9600 baud 1 ms a byte). */
+#define ESC_ALONE_MS 50
 
-void shell_tty_begin(struct shell_tty *t, int in, int out)
+void line_tty_begin(struct line_tty *t, int in, int out)
 {
 	struct termios mode;
 
@@ -42,29 +46,35 @@ void shell_tty_begin(struct shell_tty *t, int in, int out)
 	t->echo = !(t->saved.c_lflag & ECHO);
 }
 
-void shell_tty_end(struct shell_tty *t)
+void line_tty_end(struct line_tty *t)
 {
 	if (t->is_tty)
 		tcsetattr(t->in, TCSANOW, &t->saved);
 	t->is_tty = false;
 }
 
-static void put(struct shell_tty *t, const char *s, size_t n)
+static void put(struct line_tty *t, const char *s, size_t n)
 {
 	if (write_all(t->out, s, n) < 0) {
 		/* The console is gone; reading will notice too. */
 	}
 }
 
-static void echo(struct shell_tty *t, bool secret, const char *s, size_t n)
+static void echo(struct line_tty *t, bool secret, const char *s, size_t n)
 {
 	if (t->echo && !secret)
 		put(t, s, n);
 }
 
-/* Returns 1 with a byte in *C, 0 at the end of input, or -errno. */
-static int read_byte(struct shell_tty *t, unsigned char *c)
+/* Returns 1 with a byte in *C (bytes the caller read already come first), 0 at the end of
+ * input, or -errno. */
+static int read_byte(struct line_tty *t, unsigned char *c)
 {
+	if (t->npending) {
+		*c = *t->pending++;
+		t->npending--;
+		return 1;
+	}
 	for (unsigned tries = 0; tries < READ_RETRIES_MAX; tries++) {
 		ssize_t n = read(t->in, c, 1);
 		struct pollfd pfd = { .fd = t->in, .events = POLLIN };
@@ -79,9 +89,17 @@ static int read_byte(struct shell_tty *t, unsigned char *c)
 	return -EIO;
 }
 
-/* An escape sequence (ESC [ ... final, ESC O x, ESC x): the shell has no history or cursor
+/* Whether the Esc just read came alone (the key) rather than starting a sequence. */
+static bool esc_alone(struct line_tty *t)
+{
+	struct pollfd pfd = { .fd = t->in, .events = POLLIN };
+
+	return t->npending == 0 && poll(&pfd, 1, ESC_ALONE_MS) == 0;
+}
+
+/* An escape sequence (ESC [ ... final, ESC O x, ESC x): there is no history or cursor
  * movement, so arrow keys must not leave garbage in the line. */
-static int skip_escape(struct shell_tty *t)
+static int skip_escape(struct line_tty *t)
 {
 	unsigned char c;
 	int r = read_byte(t, &c);
@@ -97,7 +115,7 @@ static int skip_escape(struct shell_tty *t)
 }
 
 /* Removes the last character (all bytes of a UTF-8 sequence) of BUF[0..*LEN). */
-static void erase_char(struct shell_tty *t, bool secret, char *buf, size_t *len)
+static void erase_char(struct line_tty *t, bool secret, char *buf, size_t *len)
 {
 	if (*len == 0)
 		return;
@@ -107,7 +125,7 @@ static void erase_char(struct shell_tty *t, bool secret, char *buf, size_t *len)
 	echo(t, secret, "\b \b", 3);
 }
 
-static void erase_word(struct shell_tty *t, bool secret, char *buf, size_t *len)
+static void erase_word(struct line_tty *t, bool secret, char *buf, size_t *len)
 {
 	while (*len > 0 && buf[*len - 1] == ' ')
 		erase_char(t, secret, buf, len);
@@ -115,8 +133,7 @@ static void erase_word(struct shell_tty *t, bool secret, char *buf, size_t *len)
 		erase_char(t, secret, buf, len);
 }
 
-int shell_tty_read_line(struct shell_tty *t, const char *prompt, bool secret, char *buf,
-			size_t cap)
+int line_tty_read(struct line_tty *t, const struct line_opts *o, char *buf, size_t cap)
 {
 	size_t len = 0;
 	bool too_long = false, first = true;
@@ -125,19 +142,30 @@ int shell_tty_read_line(struct shell_tty *t, const char *prompt, bool secret, ch
 
 	if (cap == 0)
 		return -E2BIG;
-	buf[0] = '\0';
+	if (o->edit) {
+		len = strnlen(buf, cap - 1);
+		buf[len] = '\0';
+	} else {
+		buf[0] = '\0';
+	}
 	if (t->eof)
 		return -EPIPE;
-	put(t, prompt, strlen(prompt));
+	t->pending = o->pending;
+	t->npending = o->pending ? o->npending : 0;
+	put(t, o->prompt, strlen(o->prompt));
+	if (o->edit && !o->secret)
+		put(t, buf, len);
 	/* Each pass consumes one byte: the input itself bounds the loop, BUF never overflows. */
 	for (;; first = false) {
 		r = read_byte(t, &c);
 		if (r < 0)
-			return r;
+			goto out;
 		if (r == 0) {
 			/* The input ended: a last line without its newline still counts. */
-			if (len == 0 && !too_long)
-				return -EPIPE;
+			if (len == 0 && !too_long) {
+				r = -EPIPE;
+				goto out;
+			}
 			t->eof = true;
 			break;
 		}
@@ -151,42 +179,53 @@ int shell_tty_read_line(struct shell_tty *t, const char *prompt, bool secret, ch
 		if (c == KEY_CTRL('D') && len == 0 && !too_long) {
 			if (t->echo || t->is_tty)
 				put(t, "\n", 1);
-			return -EPIPE;
+			r = -EPIPE;
+			goto out;
+		}
+		if (o->cancel && (c == KEY_CTRL('C') || (c == KEY_ESC && esc_alone(t)))) {
+			put(t, "\n", 1);
+			r = -ECANCELED;
+			goto out;
 		}
 		if (c == KEY_CTRL('C')) {
 			len = 0;
 			too_long = false;
 			put(t, "^C\n", 3);
-			put(t, prompt, strlen(prompt));
+			put(t, o->prompt, strlen(o->prompt));
 		} else if (c == KEY_ESC) {
 			r = skip_escape(t);
 			if (r < 0)
-				return r;
+				goto out;
 		} else if (too_long) {
 			continue; /* the line is dropped at its end; edits cannot save it */
 		} else if (c == KEY_DEL || c == '\b') {
-			erase_char(t, secret, buf, &len);
+			erase_char(t, o->secret, buf, &len);
 		} else if (c == KEY_CTRL('U')) {
 			while (len > 0)
-				erase_char(t, secret, buf, &len);
+				erase_char(t, o->secret, buf, &len);
 		} else if (c == KEY_CTRL('W')) {
-			erase_word(t, secret, buf, &len);
+			erase_word(t, o->secret, buf, &len);
 		} else if (c < 0x20 && c != '\t') {
 			continue; /* other control keys mean nothing here */
 		} else if (len + 1 >= cap) {
-			too_long = true;
-			echo(t, secret, "\a", 1);
+			/* Editing keeps what fits; a line typed afresh is dropped whole. */
+			too_long = !o->edit;
+			echo(t, o->secret, "\a", 1);
 		} else {
 			buf[len++] = c == '\t' ? ' ' : (char)c;
-			echo(t, secret, &buf[len - 1], 1);
+			echo(t, o->secret, &buf[len - 1], 1);
 		}
 	}
 	if (t->echo || t->is_tty)
 		put(t, "\n", 1);
 	buf[len] = '\0';
+	r = (int)len;
 	if (too_long) {
 		buf[0] = '\0';
-		return -E2BIG;
+		r = -E2BIG;
 	}
-	return (int)len;
+out:
+	t->pending = NULL;
+	t->npending = 0;
+	return r;
 }

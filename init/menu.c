@@ -194,61 +194,28 @@ static int read_keys(int in, unsigned char *buf, size_t cap, int wait_ms)
 	return n == 0 ? -EPIPE : (int)n;
 }
 
-/* Edits CMD in place on the console: printable bytes append, Backspace/DEL deletes, ^U clears,
- * Enter accepts (1), ESC alone or ^C cancels (0). -errno when input ends. The PENDING bytes
- * (typed after 'e', already read by the menu) come first. */
+/* Edits CMD in place on the console (init/line_tty.c: the shell's keys): Enter accepts (1),
+ * Esc alone or ^C cancels (0); -errno when input ends. The PENDING bytes (typed after 'e',
+ * already read by the menu) come first. */
 static int edit_line(int in, int outfd, char *cmd, size_t cap, const unsigned char *pending,
 		     size_t npending)
 {
-	unsigned char buf[MENU_KEYS_MAX];
-	size_t len = strlen(cmd);
+	const struct line_opts o = { .prompt = "> ", .edit = true, .cancel = true,
+				     .pending = pending, .npending = npending };
+	struct line_tty t;
+	int r;
 
-	out("\nedit the command line; Enter boots, Esc cancels:\n> %s", cmd);
+	out("\nedit the command line; Enter boots, Esc cancels:\n");
 	flush(outfd);
-	for (unsigned rounds = 0; rounds < 100000; rounds++) {
-		int n;
-
-		if (npending) {
-			n = (int)(npending < sizeof(buf) ? npending : sizeof(buf));
-			memcpy(buf, pending, (size_t)n);
-			npending = 0;
-		} else {
-			n = read_keys(in, buf, sizeof(buf), -1);
-		}
-		if (n < 0)
-			return n;
-		if (n == 1 && (buf[0] == 0x1b || buf[0] == 0x03)) {
-			out("\n(edit cancelled)\n");
-			flush(outfd);
-			return 0;
-		}
-		for (int i = 0; i < n; i++) {
-			unsigned char c = buf[i];
-
-			if (c == '\r' || c == '\n') {
-				out("\n");
-				flush(outfd);
-				return 1;
-			}
-			if (c == 0x1b) { /* an arrow or other sequence: not supported, skipped */
-				i += (i + 2 < n) ? 2 : n;
-			} else if ((c == 0x7f || c == 0x08) && len > 0) {
-				cmd[--len] = '\0';
-				out("\b \b");
-			} else if (c == 0x15) {
-				while (len > 0) {
-					cmd[--len] = '\0';
-					out("\b \b");
-				}
-			} else if (c >= 0x20 && c < 0x7f && len + 1 < cap) {
-				cmd[len++] = (char)c;
-				cmd[len] = '\0';
-				out("%c", c);
-			}
-		}
+	line_tty_begin(&t, in, outfd);
+	r = line_tty_read(&t, &o, cmd, cap);
+	line_tty_end(&t);
+	if (r == -ECANCELED) {
+		out("(edit cancelled)\n");
 		flush(outfd);
+		return 0;
 	}
-	return 0;
+	return r < 0 ? r : 1;
 }
 
 void menu_state_init(struct menu_state *st, const struct menu_item *items, unsigned n,

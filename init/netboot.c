@@ -364,7 +364,6 @@ int nb_add_fit_entry(struct boot_list *list, const char *url, int fd)
 static int scan_bootfile(struct boot_list *list)
 {
 	char url[FETCH_URL_MAX], err[NET_ERR_MAX * 2], srv[16];
-	unsigned char magic[4];
 	int fd, r;
 
 	if (!nb_lease.bootfile[0])
@@ -385,8 +384,7 @@ static int scan_bootfile(struct boot_list *list)
 		close(fd);
 		return 0;
 	}
-	if (pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
-	    memcmp(magic, NB_FDT_MAGIC, sizeof(magic)) == 0)
+	if (fitboot_is_fit(fd))
 		return nb_add_fit_entry(list, url, fd);
 	if (pread(fd, nb_cfg_buf, 8, 0) == 8 && ipxe_is_script(nb_cfg_buf, 7)) {
 		elog(LOG_INFO, "%s: bootfile %s is an iPXE script", nb_lease.ifname, url);
@@ -467,7 +465,6 @@ int netboot_load(const struct boot_entry *e, const struct keyring *kr, const str
 	static char load_msg[LOADER_MSG_MAX];
 	static char url[FETCH_URL_MAX], kurl[FETCH_URL_MAX];
 	char err[NET_ERR_MAX * 2], what[32];
-	unsigned char magic[4];
 	int kfd = -1, ifd = -1, r;
 	long long got;
 
@@ -489,8 +486,7 @@ int netboot_load(const struct boot_entry *e, const struct keyring *kr, const str
 	}
 	if (r < 0)
 		goto out;
-	if (pread(kfd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
-	    memcmp(magic, NB_FDT_MAGIC, sizeof(magic)) == 0) {
+	if (fitboot_is_fit(kfd)) {
 		r = fitboot_load_fd(kfd, url, e, kr, p, cmdline_edited);
 		goto out;
 	}

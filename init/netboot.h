@@ -9,8 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NB_FDT_MAGIC "\xd0\x0d\xfe\xed" /* a FIT (flattened devicetree) starts with it */
-
 extern struct net_lease nb_lease;        /* the lease network entries came from */
 extern uint32_t nb_tftp_server;          /* its next-server, host order */
 extern char nb_cfg_buf[BOOT_CONFIG_MAX + 1]; /* a config or script being parsed */

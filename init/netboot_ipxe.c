@@ -138,8 +138,7 @@ int nb_scan_ipxe(struct boot_list *list, const char *first_url, int fd)
 			goto out;
 		}
 		str_copy(url, sizeof(url), next);
-		if (pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
-		    memcmp(magic, NB_FDT_MAGIC, sizeof(magic)) == 0) {
+		if (fitboot_is_fit(fd)) {
 			r = nb_add_fit_entry(list, url, fd);
 			return r;
 		}

@@ -187,9 +187,7 @@ static int boot_entry(const struct boot_entry *entry, const char *cmdline)
 	const struct boot_entry *e = entry;
 	char kpath[BOOT_PATH_MAX * 2], ipaths[BOOT_MAX_INITRDS][BOOT_PATH_MAX * 2];
 	const char *iptr[BOOT_MAX_INITRDS];
-	static const unsigned char fdt_magic[4] = { 0xd0, 0x0d, 0xfe, 0xed };
 	static char load_msg[LOADER_MSG_MAX];
-	unsigned char magic[4];
 	int kfd = -1, ifd = -1, r = 0;
 	size_t bad;
 
@@ -244,8 +242,7 @@ static int boot_entry(const struct boot_entry *entry, const char *cmdline)
 		goto out;
 	}
 	/* An entry may name a FIT as its kernel: it is then booted (and verified) as one. */
-	if (pread(kfd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
-	    memcmp(magic, fdt_magic, sizeof(magic)) == 0) {
+	if (fitboot_is_fit(kfd)) {
 		if (e->n_initrds)
 			elog(LOG_WARN, "entry '%s' (%s): its kernel %s is a FIT image: the FIT's own "
 				       "ramdisk is used, the entry's %u initrd line%s ignored",
@@ -308,8 +305,6 @@ out:
 /* Whether E's kernel file is a FIT (booted and verified as one; see boot_entry()). */
 static int entry_kernel_is_fit(const struct boot_entry *e)
 {
-	static const unsigned char fdt_magic[4] = { 0xd0, 0x0d, 0xfe, 0xed };
-	unsigned char magic[4];
 	char path[BOOT_PATH_MAX * 2];
 	int fd, is_fit;
 
@@ -318,8 +313,7 @@ static int entry_kernel_is_fit(const struct boot_entry *e)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	is_fit = pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
-		 memcmp(magic, fdt_magic, sizeof(magic)) == 0;
+	is_fit = fitboot_is_fit(fd);
 	close(fd);
 	return is_fit;
 }

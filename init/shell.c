@@ -174,7 +174,8 @@ static int policy_gate(struct shell *sh)
 		return -EPERM;
 	}
 	for (unsigned attempt = 1; attempt <= PASSWORD_TRIES; attempt++) {
-		int n = shell_tty_read_line(&sh->tty, "password: ", true, typed, sizeof(typed));
+		static const struct line_opts ask = { .prompt = "password: ", .secret = true };
+		int n = line_tty_read(&sh->tty, &ask, typed, sizeof(typed));
 
 		if (n == -EPIPE || (n < 0 && n != -E2BIG)) {
 			r = -EPIPE;
@@ -225,13 +226,14 @@ int shell_run(int in_fd, int out_fd, const struct shell_ops *ops)
 	struct shell sh = { .ops = ops };
 	int r;
 
-	shell_tty_begin(&sh.tty, in_fd, out_fd);
+	line_tty_begin(&sh.tty, in_fd, out_fd);
 	r = policy_gate(&sh);
 	if (r < 0)
 		goto out;
 	sh_printf(&sh, "embark recovery shell: `help` lists the commands, `exit` goes back\n");
 	for (;;) {
-		int n = shell_tty_read_line(&sh.tty, SHELL_PROMPT, false, line, sizeof(line));
+		static const struct line_opts cmd = { .prompt = SHELL_PROMPT };
+		int n = line_tty_read(&sh.tty, &cmd, line, sizeof(line));
 
 		if (n == -E2BIG) {
 			sh_printf(&sh, "line longer than %d characters: refused, nothing was run\n",
@@ -248,6 +250,6 @@ int shell_run(int in_fd, int out_fd, const struct shell_ops *ops)
 		}
 	}
 out:
-	shell_tty_end(&sh.tty);
+	line_tty_end(&sh.tty);
 	return r;
 }

@@ -7,7 +7,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <termios.h>
 
 #define SHELL_LINE_MAX 2048      /* characters in one command line (a kexec command line fits) */
 #define SHELL_WORDS_MAX 32       /* words in one command line */
@@ -22,27 +21,6 @@ struct shell_paths {
 };
 extern struct shell_paths shell_paths;
 
-/* --- shell_line.c: the console, line by line --------------------------------------------- */
-struct shell_tty {
-	int in, out;
-	bool is_tty;          /* IN is a terminal: its mode was changed and is restored */
-	bool echo;            /* the shell echoes what is typed (the terminal does not) */
-	bool after_cr;        /* the last line ended with CR: a following LF is the same end */
-	bool eof;             /* input ended after a partial line; the next read says so */
-	struct termios saved;
-};
-/* Takes IN (a tty is put in character mode without echo: the shell edits and echoes itself,
- * whatever mode the menu left) and OUT. */
-void shell_tty_begin(struct shell_tty *t, int in, int out);
-/* Gives the terminal back the mode it had at shell_tty_begin. */
-void shell_tty_end(struct shell_tty *t);
-/* Prints PROMPT and reads one line into BUF (CAP bytes, NUL-terminated), editing as a
- * terminal does: backspace/DEL, ^U (line), ^W (word), ^C (start over), ^D on an empty line
- * (end). SECRET: nothing typed is echoed. Returns the length, -EPIPE at the end of input,
- * -E2BIG for a line longer than CAP - 1 (read to its end and dropped), or -errno. */
-int shell_tty_read_line(struct shell_tty *t, const char *prompt, bool secret, char *buf,
-			size_t cap);
-
 /* --- shell_words.c: a command line into words -------------------------------------------- */
 /* Splits LINE in place into at most MAX words: blanks separate, '...' is literal, "..." keeps
  * blanks and takes \" and \\, a backslash outside quotes takes the next character as is.
@@ -52,7 +30,7 @@ int shell_split(char *line, char **words, unsigned max, const char **why);
 
 /* --- shell.c: output, shared by every command -------------------------------------------- */
 struct shell {
-	struct shell_tty tty;
+	struct line_tty tty;
 	const struct shell_ops *ops;
 };
 void sh_printf(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

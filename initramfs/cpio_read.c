@@ -2,9 +2,9 @@
  * header is checked against what is left of the buffer by subtraction (never by adding to an
  * offset first), so no value in a header can make the walk read outside BUF[0..LEN). */
 #include "initramfs/initramfs.h"
+#include "util/util.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,18 +17,6 @@ enum newc_field {
 
 #define MAGIC_LEN 6u
 #define TRAILER_SIZE (sizeof(CPIO_TRAILER_NAME)) /* with its NUL */
-
-static void __attribute__((format(printf, 3, 4)))
-walk_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Eight hex digits, no sign, no blanks (stricter than strtoul, on purpose). */
 static int parse_hex8(const uint8_t *p, uint32_t *out)
@@ -89,53 +77,53 @@ static int parse_member(const uint8_t *b, size_t len, size_t off, struct cpio_me
 	int i, rc = 0;
 
 	if (len - off < CPIO_HEADER_SIZE) {
-		walk_fail(err, errlen, "offset %zu: truncated header (%zu of %u bytes)", off,
-			  len - off, CPIO_HEADER_SIZE);
+		err_fail(err, errlen, 0, "offset %zu: truncated header (%zu of %u bytes)", off,
+			 len - off, CPIO_HEADER_SIZE);
 		rc = -EINVAL;
 		goto out;
 	}
 	crc = memcmp(b + off, CPIO_CRC_MAGIC, MAGIC_LEN) == 0;
 	if (!crc && memcmp(b + off, CPIO_NEWC_MAGIC, MAGIC_LEN) != 0) {
-		walk_fail(err, errlen, "offset %zu: bad magic (%s)", off,
-			  memcmp(b + off, "070707", MAGIC_LEN) == 0
-				  ? "old portable cpio format; only newc 070701/070702 is read"
-				  : "not a newc cpio header");
+		err_fail(err, errlen, 0, "offset %zu: bad magic (%s)", off,
+			 memcmp(b + off, "070707", MAGIC_LEN) == 0
+			 ? "old portable cpio format; only newc 070701/070702 is read"
+			 : "not a newc cpio header");
 		rc = -EINVAL;
 		goto out;
 	}
 	for (i = 0; i < NEWC_FIELDS; i++) {
 		if (parse_hex8(b + off + MAGIC_LEN + 8 * (size_t)i, &f[i]) != 0) {
-			walk_fail(err, errlen, "offset %zu: header field %d is not 8 hex digits",
-				  off, i + 1);
+			err_fail(err, errlen, 0, "offset %zu: header field %d is not 8 hex digits",
+				 off, i + 1);
 			rc = -EINVAL;
 			goto out;
 		}
 	}
 	namesize = f[F_NAMESIZE];
 	if (namesize == 0 || namesize > CPIO_NAME_MAX + 1) {
-		walk_fail(err, errlen, "offset %zu: name size %zu out of range (1..%u)", off,
-			  namesize, CPIO_NAME_MAX + 1);
+		err_fail(err, errlen, 0, "offset %zu: name size %zu out of range (1..%u)", off,
+			 namesize, CPIO_NAME_MAX + 1);
 		rc = -EINVAL;
 		goto out;
 	}
 	name_off = off + CPIO_HEADER_SIZE; /* <= len: checked above */
 	if (len - name_off < namesize || len - name_off - namesize < pad4(name_off + namesize)) {
-		walk_fail(err, errlen, "offset %zu: name (%zu bytes and padding) runs past the "
-				       "end of the archive", off, namesize);
+		err_fail(err, errlen, 0, "offset %zu: name (%zu bytes and padding) runs past the "
+			 "end of the archive", off, namesize);
 		rc = -EINVAL;
 		goto out;
 	}
 	if (b[name_off + namesize - 1] != '\0' || memchr(b + name_off, '\0', namesize - 1)) {
-		walk_fail(err, errlen, "offset %zu: name is not NUL-terminated at its size (%zu)",
-			  off, namesize);
+		err_fail(err, errlen, 0, "offset %zu: name is not NUL-terminated at its size (%zu)",
+			 off, namesize);
 		rc = -EINVAL;
 		goto out;
 	}
 	data_off = name_off + namesize + pad4(name_off + namesize); /* <= len: checked above */
 	if (len - data_off < f[F_FILESIZE] ||
 	    len - data_off - f[F_FILESIZE] < pad4(data_off + f[F_FILESIZE])) {
-		walk_fail(err, errlen, "offset %zu: data (%u bytes and padding) runs past the end "
-				       "of the archive", off, (unsigned)f[F_FILESIZE]);
+		err_fail(err, errlen, 0, "offset %zu: data (%u bytes and padding) runs past the end "
+			 "of the archive", off, (unsigned)f[F_FILESIZE]);
 		rc = -EINVAL;
 		goto out;
 	}
@@ -147,8 +135,8 @@ static int parse_member(const uint8_t *b, size_t len, size_t off, struct cpio_me
 		for (k = 0; k < f[F_FILESIZE]; k++)
 			sum += b[data_off + k];
 		if (sum != f[F_CHECK]) {
-			walk_fail(err, errlen, "offset %zu: checksum %08x does not match the data "
-					       "(%08x)", off, (unsigned)f[F_CHECK], (unsigned)sum);
+			err_fail(err, errlen, 0, "offset %zu: checksum %08x does not match the data "
+				 "(%08x)", off, (unsigned)f[F_CHECK], (unsigned)sum);
 			rc = -EINVAL;
 			goto out;
 		}
@@ -196,22 +184,22 @@ int cpio_walk(const void *buf, size_t len, cpio_walk_fn fn, void *ctx, char *err
 				break;
 			comp = cpio_compression_name(b + off, len - off);
 			if (comp) {
-				walk_fail(err, errlen, "offset %zu: compressed archive (%s): "
-						       "decompress first (%s)", off, comp,
-					  decompress_hint(comp));
+				err_fail(err, errlen, 0, "offset %zu: compressed archive (%s): "
+					 "decompress first (%s)", off, comp,
+					 decompress_hint(comp));
 				rc = -ENOTSUP;
 				goto out;
 			}
 			if (off % 4) {
-				walk_fail(err, errlen,
-					  "offset %zu: junk after the archive (a header must "
-					  "start at a multiple of 4)", off);
+				err_fail(err, errlen, 0,
+					 "offset %zu: junk after the archive (a header must "
+					 "start at a multiple of 4)", off);
 				rc = -EINVAL;
 				goto out;
 			}
 			if (archives == CPIO_WALK_MAX_ARCHIVES) {
-				walk_fail(err, errlen, "offset %zu: more than %u concatenated "
-						       "archives", off, CPIO_WALK_MAX_ARCHIVES);
+				err_fail(err, errlen, 0, "offset %zu: more than %u concatenated "
+					 "archives", off, CPIO_WALK_MAX_ARCHIVES);
 				rc = -E2BIG;
 				goto out;
 			}
@@ -219,8 +207,8 @@ int cpio_walk(const void *buf, size_t len, cpio_walk_fn fn, void *ctx, char *err
 			in_archive = true;
 		}
 		if (off == len) {
-			walk_fail(err, errlen, "offset %zu: archive ends without %s", off,
-				  CPIO_TRAILER_NAME);
+			err_fail(err, errlen, 0, "offset %zu: archive ends without %s", off,
+				 CPIO_TRAILER_NAME);
 			rc = -EINVAL;
 			goto out;
 		}
@@ -234,8 +222,8 @@ int cpio_walk(const void *buf, size_t len, cpio_walk_fn fn, void *ctx, char *err
 			continue;
 		}
 		if (members == CPIO_WALK_MAX_MEMBERS) {
-			walk_fail(err, errlen, "offset %zu: more than %u members", m.offset,
-				  CPIO_WALK_MAX_MEMBERS);
+			err_fail(err, errlen, 0, "offset %zu: more than %u members", m.offset,
+				 CPIO_WALK_MAX_MEMBERS);
 			rc = -E2BIG;
 			goto out;
 		}
@@ -250,7 +238,7 @@ int cpio_walk(const void *buf, size_t len, cpio_walk_fn fn, void *ctx, char *err
 		}
 	}
 	if (archives == 0) {
-		walk_fail(err, errlen, "no archive: the input is empty or all zeros");
+		err_fail(err, errlen, 0, "no archive: the input is empty or all zeros");
 		rc = -EINVAL;
 		goto out;
 	}

@@ -2,10 +2,10 @@
  * module that reads source files; contents go through one fixed buffer, so a 100 MB module
  * tree costs 64 KiB of memory, not 100 MB. */
 #include "initramfs/initramfs.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,36 +23,13 @@ struct out {
 	uint8_t *buf;
 };
 
-static void __attribute__((format(printf, 3, 4)))
-write_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int out_flush(struct out *o)
 {
-	size_t done = 0;
+	int rc = write_all(o->fd, o->buf, o->used);
 
-	/* Each pass writes at least one byte or fails, so it ends within USED passes. */
-	while (done < o->used) {
-		ssize_t n = write(o->fd, o->buf + done, o->used - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		done += (size_t)n;
-	}
-	o->used = 0;
-	return 0;
+	if (rc == 0)
+		o->used = 0;
+	return rc;
 }
 
 static int out_put(struct out *o, const void *data, size_t len)
@@ -123,20 +100,20 @@ static int check_sources(const struct cpio_spec *spec, char *err, size_t errlen)
 			continue;
 		if (stat(e->location, &st) != 0) {
 			rc = -errno;
-			write_fail(err, errlen, "%.100s:%u: source '%.100s': %s", spec->origin,
-				   e->line, e->location, strerror(errno));
+			err_fail(err, errlen, 0, "%.100s:%u: source '%.100s': %s", spec->origin,
+				 e->line, e->location, strerror(errno));
 			goto out;
 		}
 		if (!S_ISREG(st.st_mode)) {
-			write_fail(err, errlen, "%.100s:%u: source '%.100s': not a regular file",
-				   spec->origin, e->line, e->location);
+			err_fail(err, errlen, 0, "%.100s:%u: source '%.100s': not a regular file",
+				 spec->origin, e->line, e->location);
 			rc = -EINVAL;
 			goto out;
 		}
 		if ((uint64_t)st.st_size > NEWC_FILESIZE_MAX) {
-			write_fail(err, errlen,
-				   "%.100s:%u: source '%.100s': 4 GiB or more, the newc limit",
-				   spec->origin, e->line, e->location);
+			err_fail(err, errlen, 0,
+				 "%.100s:%u: source '%.100s': 4 GiB or more, the newc limit",
+				 spec->origin, e->line, e->location);
 			rc = -EFBIG;
 			goto out;
 		}
@@ -219,10 +196,10 @@ static int write_file_entry(struct out *o, const struct cpio_spec *spec,
 	rc = out_pad(o, 4);
 out:
 	if (why)
-		write_fail(err, errlen, "%.100s:%u: source '%.100s': %s", spec->origin, e->line,
-			   e->location, why);
+		err_fail(err, errlen, 0, "%.100s:%u: source '%.100s': %s", spec->origin, e->line,
+			 e->location, why);
 	else if (rc)
-		write_fail(err, errlen, "writing the archive: %s", strerror(-rc));
+		err_fail(err, errlen, 0, "writing the archive: %s", strerror(-rc));
 	if (fd >= 0)
 		close(fd);
 	return rc;
@@ -246,7 +223,7 @@ static int write_entry(struct out *o, const struct cpio_spec *spec,
 			rc = out_pad(o, 4);
 	}
 	if (rc)
-		write_fail(err, errlen, "writing the archive: %s", strerror(-rc));
+		err_fail(err, errlen, 0, "writing the archive: %s", strerror(-rc));
 	return rc;
 }
 
@@ -264,7 +241,7 @@ int cpio_write_fd(const struct cpio_spec *spec, int fd, uint32_t mtime, char *er
 		goto out;
 	o.buf = malloc(OUT_BUF_SIZE);
 	if (!o.buf) {
-		write_fail(err, errlen, "out of memory");
+		err_fail(err, errlen, 0, "out of memory");
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -280,7 +257,7 @@ int cpio_write_fd(const struct cpio_spec *spec, int fd, uint32_t mtime, char *er
 	if (!rc)
 		rc = out_flush(&o);
 	if (rc)
-		write_fail(err, errlen, "writing the archive: %s", strerror(-rc));
+		err_fail(err, errlen, 0, "writing the archive: %s", strerror(-rc));
 out:
 	free(o.buf);
 	return rc;
@@ -300,19 +277,19 @@ int cpio_write_file(const struct cpio_spec *spec, const char *out_path, uint32_t
 		err[0] = '\0';
 	/* Renaming over a device or a directory would be wrong (as root: replace /dev/null). */
 	if (stat(out_path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		write_fail(err, errlen, "'%.200s' exists and is not a regular file", out_path);
+		err_fail(err, errlen, 0, "'%.200s' exists and is not a regular file", out_path);
 		rc = -EEXIST;
 		goto out;
 	}
 	if (out_len > CPIO_NAME_MAX) {
-		write_fail(err, errlen, "output path too long (at most %u bytes)", CPIO_NAME_MAX);
+		err_fail(err, errlen, 0, "output path too long (at most %u bytes)", CPIO_NAME_MAX);
 		rc = -ENAMETOOLONG;
 		goto out;
 	}
 	/* Next to OUT_PATH, in the same directory, so that the final rename is atomic. */
 	tmp = malloc(out_len + sizeof(suffix));
 	if (!tmp) {
-		write_fail(err, errlen, "out of memory");
+		err_fail(err, errlen, 0, "out of memory");
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -321,8 +298,8 @@ int cpio_write_file(const struct cpio_spec *spec, const char *out_path, uint32_t
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
-		write_fail(err, errlen, "creating a temporary file next to '%.200s': %s", out_path,
-			   strerror(errno));
+		err_fail(err, errlen, 0, "creating a temporary file next to '%.200s': %s", out_path,
+			 strerror(errno));
 		free(tmp);
 		tmp = NULL; /* nothing to remove */
 		goto out;
@@ -335,19 +312,19 @@ int cpio_write_file(const struct cpio_spec *spec, const char *out_path, uint32_t
 	umask(mask);
 	if (fchmod(fd, 0666 & ~mask) != 0 || fsync(fd) != 0) {
 		rc = -errno;
-		write_fail(err, errlen, "writing '%.200s': %s", tmp, strerror(errno));
+		err_fail(err, errlen, 0, "writing '%.200s': %s", tmp, strerror(errno));
 		goto out;
 	}
 	rc = close(fd) == 0 ? 0 : -errno;
 	fd = -1;
 	if (rc) {
-		write_fail(err, errlen, "writing '%.200s': %s", tmp, strerror(-rc));
+		err_fail(err, errlen, 0, "writing '%.200s': %s", tmp, strerror(-rc));
 		goto out;
 	}
 	if (rename(tmp, out_path) != 0) {
 		rc = -errno;
-		write_fail(err, errlen, "renaming '%.200s' to '%.200s': %s", tmp, out_path,
-			   strerror(errno));
+		err_fail(err, errlen, 0, "renaming '%.200s' to '%.200s': %s", tmp, out_path,
+			 strerror(errno));
 		goto out;
 	}
 out:

@@ -161,12 +161,12 @@ int fw_facts_read(struct fw_facts *f, const char *memmap_dir, char *why, size_t 
 		f->map_source = FW_MEMMAP_DIR;
 	} else {
 		if (n < 0)
-			return seg_fail(why, whylen, (int)n,
+			return err_fail(why, whylen, (int)n,
 					"no memory map: %s and %s cannot be read (%s)",
 					FW_MEMMAP_DIR, IOMEM_PATH, strerror((int)-n));
 		r = memmap_parse_iomem(iomem, (size_t)n, &f->firmware, NULL);
 		if (r <= 0)
-			return seg_fail(why, whylen, r < 0 ? r : -ENOENT,
+			return err_fail(why, whylen, r < 0 ? r : -ENOENT,
 					"no memory map: %s is missing and %s %s", FW_MEMMAP_DIR,
 					IOMEM_PATH,
 					r == -EACCES ? "shows no addresses (run as root)"

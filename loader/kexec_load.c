@@ -136,20 +136,20 @@ int seg_job_plan(struct seg_job *job, int kernel_fd, int initrd_fd, const char *
 	memset(&job->initrd, 0, sizeof(job->initrd));
 	r = image_read(kernel_fd, &job->kernel);
 	if (r < 0)
-		return seg_fail(msg, msglen, r, "kexec_load path: reading the kernel: %s (%s)",
+		return err_fail(msg, msglen, r, "kexec_load path: reading the kernel: %s (%s)",
 				errno_name(r),
 				r == -ENODATA ? "the file is empty" : strerror(-r));
 	if (initrd_fd >= 0) {
 		r = image_read(initrd_fd, &job->initrd);
 		if (r < 0)
-			return seg_fail(msg, msglen, r,
+			return err_fail(msg, msglen, r,
 					"kexec_load path: reading the initrd: %s (%s)",
 					errno_name(r),
 					r == -ENODATA ? "the file is empty" : strerror(-r));
 	}
 	r = fw_facts_read(facts, memmap_dir, why, sizeof(why));
 	if (r < 0)
-		return seg_fail(msg, msglen, r, "kexec_load path: %s", why);
+		return err_fail(msg, msglen, r, "kexec_load path: %s", why);
 	memset(&in, 0, sizeof(in));
 	in.kernel = job->kernel.data;
 	in.kernel_len = job->kernel.len;
@@ -167,7 +167,7 @@ int seg_job_plan(struct seg_job *job, int kernel_fd, int initrd_fd, const char *
 	in.purgatory_len = loader_purgatory_len;
 	r = seg_plan_bzimage(&in, &job->build, why, sizeof(why));
 	if (r < 0)
-		return seg_fail(msg, msglen, r, "kexec_load path: %s: %s", errno_name(r), why);
+		return err_fail(msg, msglen, r, "kexec_load path: %s: %s", errno_name(r), why);
 	return 0;
 }
 
@@ -193,7 +193,7 @@ int loader_load_segments(int kernel_fd, int initrd_fd, const char *cmdline, char
 		goto out;
 	r = loader_kexec_segments(&b->plan);
 	if (r < 0) {
-		seg_fail(msg, msglen, r, "kexec_load failed: %s (%s): %s", errno_name(r),
+		err_fail(msg, msglen, r, "kexec_load failed: %s (%s): %s", errno_name(r),
 			 strerror(-r), loader_explain_segments(r));
 		goto out;
 	}
@@ -205,7 +205,7 @@ int loader_load_segments(int kernel_fd, int initrd_fd, const char *cmdline, char
 		if (sg->mem + sg->memsz > end)
 			end = sg->mem + sg->memsz;
 	}
-	seg_fail(msg, msglen, 0,
+	err_fail(msg, msglen, 0,
 		 "kexec_load: %u segments in 0x%llx-0x%llx, kernel at 0x%llx (entry 0x%llx), "
 		 "initrd at %s, boot_params at 0x%llx, purgatory at %s; memory map from %s%s; "
 		 "acpi_rsdp 0x%llx (%s); %s",

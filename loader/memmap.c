@@ -215,7 +215,7 @@ int memmap_read_dir(const char *dir, struct memmap *out, char *why, size_t whyle
 	out->n = 0;
 	d = opendir(dir);
 	if (!d)
-		return seg_fail(why, whylen, -errno, "%s: %s (%s)", dir, errno_name(errno),
+		return err_fail(why, whylen, -errno, "%s: %s (%s)", dir, errno_name(errno),
 				strerror(errno));
 	while ((de = readdir(d)) != NULL && seen++ < MEMMAP_DIR_ENTRIES_MAX) {
 		uint64_t start, last;
@@ -239,7 +239,7 @@ int memmap_read_dir(const char *dir, struct memmap *out, char *why, size_t whyle
 			r = read_value(dir, de->d_name, what, value, path, sizeof(path));
 		}
 		if (r < 0) {
-			r = seg_fail(why, whylen, r == -EINVAL ? -EINVAL : r,
+			r = err_fail(why, whylen, r == -EINVAL ? -EINVAL : r,
 				     "%s/%s/%s: %s", dir, de->d_name, what,
 				     r == -EINVAL ? "not a 0x-prefixed hexadecimal address"
 						  : strerror(-r));
@@ -250,14 +250,14 @@ int memmap_read_dir(const char *dir, struct memmap *out, char *why, size_t whyle
 			type = E820_TYPE_RESERVED;
 		r = memmap_add(out, start, last, type);
 		if (r < 0) {
-			r = seg_fail(why, whylen, r, "%s/%s: %s", dir, de->d_name,
+			r = err_fail(why, whylen, r, "%s/%s: %s", dir, de->d_name,
 				     r == -E2BIG ? "more than 512 memory map entries"
 						 : "end before start");
 			goto out;
 		}
 	}
 	if (out->n == 0) {
-		r = seg_fail(why, whylen, -ENOENT, "%s: no memory map entries (N/start, N/end, "
+		r = err_fail(why, whylen, -ENOENT, "%s: no memory map entries (N/start, N/end, "
 				  "N/type)", dir);
 		goto out;
 	}

@@ -26,9 +26,9 @@ struct cursor {
 static int expected(struct cursor *c, const char *what)
 {
 	if (c->pos >= c->len)
-		return seg_fail(c->why, c->whylen, -EINVAL, "offset %zu: %s expected, found the end",
+		return err_fail(c->why, c->whylen, -EINVAL, "offset %zu: %s expected, found the end",
 				c->pos, what);
-	return seg_fail(c->why, c->whylen, -EINVAL, "offset %zu: %s expected, found '%c'", c->pos,
+	return err_fail(c->why, c->whylen, -EINVAL, "offset %zu: %s expected, found '%c'", c->pos,
 			what,
 			c->buf[c->pos] >= 0x20 && c->buf[c->pos] < 0x7f ? c->buf[c->pos] : '?');
 }
@@ -72,12 +72,12 @@ static int read_string(struct cursor *c, char *out, size_t cap, const char *what
 		if (ch == '"')
 			break;
 		if (ch == '\\' || (unsigned char)ch < 0x20 || (unsigned char)ch >= 0x7f)
-			return seg_fail(c->why, c->whylen, -EINVAL,
+			return err_fail(c->why, c->whylen, -EINVAL,
 					"offset %zu: escapes, control and non-ASCII characters are "
 					"not accepted in %s",
 					c->pos, what);
 		if (n + 1 >= cap)
-			return seg_fail(c->why, c->whylen, -EINVAL,
+			return err_fail(c->why, c->whylen, -EINVAL,
 					"offset %zu: %s longer than %zu bytes", c->pos, what, cap - 1);
 		out[n++] = ch;
 		c->pos++;
@@ -110,7 +110,7 @@ static int read_number(struct cursor *c, const char *key, uint64_t *out)
 		c->pos++;
 		if (c->len - c->pos < 2 || c->buf[c->pos] != '0' ||
 		    (c->buf[c->pos + 1] != 'x' && c->buf[c->pos + 1] != 'X'))
-			return seg_fail(c->why, c->whylen, -EINVAL,
+			return err_fail(c->why, c->whylen, -EINVAL,
 					"offset %zu: \"%s\": a string value must be hexadecimal "
 					"\"0x...\"",
 					start, key);
@@ -119,7 +119,7 @@ static int read_number(struct cursor *c, const char *key, uint64_t *out)
 			return expected(c, "hexadecimal digit");
 		while (c->pos < c->len && hex_digit(c->buf[c->pos]) >= 0) {
 			if (v >> 60)
-				return seg_fail(c->why, c->whylen, -EINVAL,
+				return err_fail(c->why, c->whylen, -EINVAL,
 						"offset %zu: \"%s\": larger than 64 bits", start, key);
 			v = v << 4 | (uint64_t)hex_digit(c->buf[c->pos++]);
 		}
@@ -130,14 +130,14 @@ static int read_number(struct cursor *c, const char *key, uint64_t *out)
 	}
 	if (c->pos >= c->len || c->buf[c->pos] < '0' || c->buf[c->pos] > '9') {
 		if (c->pos < c->len && c->buf[c->pos] == '-')
-			return seg_fail(c->why, c->whylen, -EINVAL,
+			return err_fail(c->why, c->whylen, -EINVAL,
 					"offset %zu: \"%s\": negative numbers mean nothing here",
 					start, key);
 		return expected(c, "a number (integer or \"0x...\" string)");
 	}
 	if (c->buf[c->pos] == '0' && c->pos + 1 < c->len && c->buf[c->pos + 1] >= '0' &&
 	    c->buf[c->pos + 1] <= '9')
-		return seg_fail(c->why, c->whylen, -EINVAL,
+		return err_fail(c->why, c->whylen, -EINVAL,
 				"offset %zu: \"%s\": JSON numbers have no leading zeros (write hex as "
 				"\"0x...\")",
 				start, key);
@@ -145,13 +145,13 @@ static int read_number(struct cursor *c, const char *key, uint64_t *out)
 		unsigned d = (unsigned)(c->buf[c->pos++] - '0');
 
 		if (v > (UINT64_MAX - d) / 10)
-			return seg_fail(c->why, c->whylen, -EINVAL,
+			return err_fail(c->why, c->whylen, -EINVAL,
 					"offset %zu: \"%s\": larger than 64 bits", start, key);
 		v = v * 10 + d;
 	}
 	if (c->pos < c->len && (c->buf[c->pos] == '.' || c->buf[c->pos] == 'e' ||
 				c->buf[c->pos] == 'E'))
-		return seg_fail(c->why, c->whylen, -EINVAL,
+		return err_fail(c->why, c->whylen, -EINVAL,
 				"offset %zu: \"%s\": only whole numbers are addresses and sizes",
 				start, key);
 	*out = v;
@@ -176,12 +176,12 @@ static int read_key(struct cursor *c, const char *const *keys, unsigned n, unsig
 		if (strcmp(key, keys[i]) != 0)
 			continue;
 		if (*seen & (1u << i))
-			return seg_fail(c->why, c->whylen, -EINVAL,
+			return err_fail(c->why, c->whylen, -EINVAL,
 					"offset %zu: \"%s\" appears twice in %s", at, key, where);
 		*seen |= 1u << i;
 		return (int)i;
 	}
-	return seg_fail(c->why, c->whylen, -EINVAL, "offset %zu: unknown key \"%s\" in %s", at,
+	return err_fail(c->why, c->whylen, -EINVAL, "offset %zu: unknown key \"%s\" in %s", at,
 			key, where);
 }
 
@@ -229,7 +229,7 @@ static int read_segment(struct cursor *c, uint64_t index, struct seg_plan_segmen
 		return -EINVAL;
 	for (unsigned k = SEG_MEM; k <= SEG_BUFSZ; k++)
 		if (!(seen & (1u << k)))
-			return seg_fail(c->why, c->whylen, -EINVAL,
+			return err_fail(c->why, c->whylen, -EINVAL,
 					"offset %zu: %s has no \"%s\"", c->pos, where,
 					segment_keys[k]);
 	return 0;
@@ -249,7 +249,7 @@ static int read_segments(struct cursor *c, struct seg_plan *out)
 		struct seg_plan_segment *s;
 
 		if (out->nr_segments >= SEG_PLAN_JSON_SEGMENTS_MAX)
-			return seg_fail(c->why, c->whylen, -EINVAL,
+			return err_fail(c->why, c->whylen, -EINVAL,
 					"offset %zu: more than %d segments", c->pos,
 					SEG_PLAN_JSON_SEGMENTS_MAX);
 		/* Past KEXEC_SEGMENT_MAX segments are read (the count is what the validator
@@ -276,7 +276,7 @@ int seg_plan_parse_json(const char *buf, size_t len, struct seg_plan *out, char 
 
 	memset(out, 0, sizeof(*out));
 	if (len > SEG_PLAN_JSON_MAX)
-		return seg_fail(why, whylen, -EINVAL, "%zu bytes: a plan is at most %d bytes", len,
+		return err_fail(why, whylen, -EINVAL, "%zu bytes: a plan is at most %d bytes", len,
 				SEG_PLAN_JSON_MAX);
 	if (take(&c, '{', "'{' opening the plan") < 0)
 		return -EINVAL;
@@ -307,9 +307,9 @@ int seg_plan_parse_json(const char *buf, size_t len, struct seg_plan *out, char 
 	if (c.pos != len)
 		return expected(&c, "the end after the plan");
 	if (!(seen & (1u << TOP_ENTRY)))
-		return seg_fail(why, whylen, -EINVAL, "the plan has no \"entry\"");
+		return err_fail(why, whylen, -EINVAL, "the plan has no \"entry\"");
 	if (!(seen & (1u << TOP_SEGMENTS)))
-		return seg_fail(why, whylen, -EINVAL, "the plan has no \"segments\"");
+		return err_fail(why, whylen, -EINVAL, "the plan has no \"segments\"");
 	return 0;
 }
 

@@ -17,20 +17,7 @@
 #include "util/util.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <string.h>
-
-int seg_fail(char *why, size_t whylen, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
 
 static uint64_t page_up(uint64_t v)
 {
@@ -65,13 +52,13 @@ static void add_segment(struct seg_plan *p, const char *role, const void *buf, u
 static int check_purgatory(const struct seg_inputs *in, char *why, size_t whylen)
 {
 	if (in->purgatory_len == 0)
-		return seg_fail(why, whylen, -ENOTSUP,
+		return err_fail(why, whylen, -ENOTSUP,
 				"this embark has no purgatory for its architecture: the kexec_load "
 				"path exists for x86_64 only");
 	if (in->purgatory_len > PURGATORY_IMAGE_MAX ||
 	    in->purgatory_len < PURGATORY_ARGS_OFFSET + PURGATORY_ARGS_SIZE ||
 	    memcmp(in->purgatory + PURGATORY_ARGS_OFFSET, PURGATORY_MAGIC, 8) != 0)
-		return seg_fail(why, whylen, -EINVAL,
+		return err_fail(why, whylen, -EINVAL,
 				"the purgatory image (%zu bytes) has no \"%s\" argument block at "
 				"0x%x: embark was built wrong",
 				in->purgatory_len, PURGATORY_MAGIC, PURGATORY_ARGS_OFFSET);
@@ -82,7 +69,7 @@ static int no_room(const char *what, uint64_t size, uint64_t align, uint64_t min
 		   uint64_t low_end, bool above_4g, const struct place_pool *pool, char *why,
 		   size_t whylen)
 {
-	return seg_fail(why, whylen, -ENOMEM,
+	return err_fail(why, whylen, -ENOMEM,
 			"%s: no free RAM for 0x%llx bytes aligned to 0x%llx between 0x%llx and "
 			"0x%llx%s (0x%llx bytes of RAM are left in the map, in %u ranges)",
 			what, (unsigned long long)size, (unsigned long long)align,
@@ -115,9 +102,9 @@ int seg_plan_bzimage(const struct seg_inputs *in, struct seg_build *out, char *w
 	if (r < 0)
 		return r;
 	if (in->initrd && in->initrd_len == 0)
-		return seg_fail(why, whylen, -EINVAL, "the initrd is empty (0 bytes)");
+		return err_fail(why, whylen, -EINVAL, "the initrd is empty (0 bytes)");
 	if (place_pool_init(&out->pool, in->firmware_map, in->running_ram, SEG_1M) < 0)
-		return seg_fail(why, whylen, -ENOMEM,
+		return err_fail(why, whylen, -ENOMEM,
 				"the memory map has no System RAM above 1 MiB%s",
 				in->running_ram ? " that the running kernel also calls RAM" : "");
 
@@ -148,7 +135,7 @@ int seg_plan_bzimage(const struct seg_inputs *in, struct seg_build *out, char *w
 	cmdline_room = (cmdline_len + 1 + 15) & ~(size_t)15;
 	bp_len = BP_SIZE + cmdline_room + setup_data_size(in->firmware_map, seed_len);
 	if (bp_len > sizeof(out->bootparams))
-		return seg_fail(why, whylen, -E2BIG,
+		return err_fail(why, whylen, -E2BIG,
 				"boot_params, command line and setup_data need %zu bytes, more than "
 				"embark's %zu",
 				bp_len, sizeof(out->bootparams));
@@ -172,7 +159,7 @@ int seg_plan_bzimage(const struct seg_inputs *in, struct seg_build *out, char *w
 				  out->bootparams_addr + sd_off, in->firmware_map, in->rng_seed,
 				  seed_len);
 	if (sd_len < 0)
-		return seg_fail(why, whylen, (int)sd_len, "setup_data does not fit");
+		return err_fail(why, whylen, (int)sd_len, "setup_data does not fit");
 	out->setup_data_addr = sd_len > 0 ? out->bootparams_addr + sd_off : 0;
 	out->e820_entries = in->firmware_map->n;
 	memset(&bpin, 0, sizeof(bpin));

@@ -17,15 +17,13 @@
 #define EMBARK_LOADER_SEGPLAN_H
 
 #include "loader/purgatory/purgatory.h"
+#include "util/util.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-/* Fills WHY with the formatted sentence and returns CODE (segments.c). */
-int seg_fail(char *why, size_t whylen, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 
 /* Little-endian fields of the boot protocol, at any alignment. */
 static inline uint64_t seg_get_le(const uint8_t *p, unsigned bytes)

@@ -37,19 +37,19 @@ static int check_call(const struct seg_plan *p, const struct seg_check_env *env,
 
 	/* kexec_load_check: flags outside KEXEC_FLAGS (arch bits aside) are refused. */
 	if (low & ~KEXEC_FLAGS_KNOWN)
-		return seg_fail(msg, msglen, -EINVAL,
+		return err_fail(msg, msglen, -EINVAL,
 				"EINVAL: flags 0x%llx: bits 0x%llx are no kexec_load flag (known: "
 				"KEXEC_ON_CRASH 0x1, KEXEC_PRESERVE_CONTEXT 0x2, "
 				"KEXEC_UPDATE_ELFCOREHDR 0x4, KEXEC_CRASH_HOTPLUG_SUPPORT 0x8)",
 				(unsigned long long)p->flags,
 				(unsigned long long)(low & ~KEXEC_FLAGS_KNOWN));
 	if (p->nr_segments > KEXEC_SEGMENT_MAX)
-		return seg_fail(msg, msglen, -EINVAL,
+		return err_fail(msg, msglen, -EINVAL,
 				"EINVAL: %llu segments: kexec_load takes at most %d "
 				"(KEXEC_SEGMENT_MAX); merge adjacent segments",
 				(unsigned long long)p->nr_segments, KEXEC_SEGMENT_MAX);
 	if (arch != KEXEC_ARCH_DEFAULT && arch != env->arch)
-		return seg_fail(msg, msglen, -EINVAL,
+		return err_fail(msg, msglen, -EINVAL,
 				"EINVAL: flags 0x%llx: architecture bits 0x%llx (%s) are not this "
 				"machine's (%s 0x%llx, or 0 for the default)",
 				(unsigned long long)p->flags, (unsigned long long)arch,
@@ -57,12 +57,12 @@ static int check_call(const struct seg_plan *p, const struct seg_check_env *env,
 				(unsigned long long)env->arch);
 	if ((p->flags & KEXEC_ON_CRASH) && p->nr_segments > 0) {
 		if (!env->have_crash)
-			return seg_fail(msg, msglen, -EADDRNOTAVAIL,
+			return err_fail(msg, msglen, -EADDRNOTAVAIL,
 					"EADDRNOTAVAIL: flags has KEXEC_ON_CRASH but no crash kernel "
 					"region is reserved (boot with crashkernel=SIZE; or pass "
 					"--crash-region START-END)");
 		if (p->entry < env->crash_start || p->entry > env->crash_end)
-			return seg_fail(msg, msglen, -EADDRNOTAVAIL,
+			return err_fail(msg, msglen, -EADDRNOTAVAIL,
 					"EADDRNOTAVAIL: entry 0x%llx is outside the crash kernel region "
 					"0x%llx-0x%llx that KEXEC_ON_CRASH loads into",
 					(unsigned long long)p->entry,
@@ -84,24 +84,24 @@ static int check_segments(const struct seg_plan *p, const struct seg_check_env *
 		uint64_t end = s->mem + s->memsz;
 
 		if (end < s->mem)
-			return seg_fail(msg, msglen, -EADDRNOTAVAIL,
+			return err_fail(msg, msglen, -EADDRNOTAVAIL,
 					"EADDRNOTAVAIL: segment %u mem 0x%llx + memsz 0x%llx wraps "
 					"around the end of the address space",
 					i, (unsigned long long)s->mem, (unsigned long long)s->memsz);
 		if (s->mem & PAGE_MASK_LOW)
-			return seg_fail(msg, msglen, -EADDRNOTAVAIL,
+			return err_fail(msg, msglen, -EADDRNOTAVAIL,
 					"EADDRNOTAVAIL: segment %u mem 0x%llx is not page aligned "
 					"(multiple of 0x%llx)",
 					i, (unsigned long long)s->mem,
 					(unsigned long long)SEG_PAGE_SIZE);
 		if (end & PAGE_MASK_LOW)
-			return seg_fail(msg, msglen, -EADDRNOTAVAIL,
+			return err_fail(msg, msglen, -EADDRNOTAVAIL,
 					"EADDRNOTAVAIL: segment %u memsz 0x%llx is not a whole number "
 					"of pages (multiple of 0x%llx)",
 					i, (unsigned long long)s->memsz,
 					(unsigned long long)SEG_PAGE_SIZE);
 		if (end >= env->dest_limit)
-			return seg_fail(msg, msglen, -EADDRNOTAVAIL,
+			return err_fail(msg, msglen, -EADDRNOTAVAIL,
 					"EADDRNOTAVAIL: segment %u ends at 0x%llx, at or above the "
 					"kernel's destination limit 0x%llx",
 					i, (unsigned long long)end,
@@ -114,7 +114,7 @@ static int check_segments(const struct seg_plan *p, const struct seg_check_env *
 			const struct seg_plan_segment *t = &p->seg[j];
 
 			if (s->mem + s->memsz > t->mem && s->mem < t->mem + t->memsz)
-				return seg_fail(msg, msglen, -EINVAL,
+				return err_fail(msg, msglen, -EINVAL,
 						"EINVAL: segment %u (0x%llx-0x%llx) overlaps segment "
 						"%u (0x%llx-0x%llx)",
 						i, (unsigned long long)s->mem,
@@ -125,7 +125,7 @@ static int check_segments(const struct seg_plan *p, const struct seg_check_env *
 	}
 	for (unsigned i = 0; i < n; i++)
 		if (p->seg[i].bufsz > p->seg[i].memsz)
-			return seg_fail(msg, msglen, -EINVAL,
+			return err_fail(msg, msglen, -EINVAL,
 					"EINVAL: segment %u bufsz 0x%llx is larger than its memsz "
 					"0x%llx",
 					i, (unsigned long long)p->seg[i].bufsz,
@@ -134,7 +134,7 @@ static int check_segments(const struct seg_plan *p, const struct seg_check_env *
 		uint64_t pages = page_count(p->seg[i].memsz);
 
 		if (pages > nr_pages / 2)
-			return seg_fail(msg, msglen, -EINVAL,
+			return err_fail(msg, msglen, -EINVAL,
 					"EINVAL: segment %u memsz 0x%llx (%llu pages) is more than "
 					"half of RAM (%llu of %llu pages)",
 					i, (unsigned long long)p->seg[i].memsz,
@@ -144,7 +144,7 @@ static int check_segments(const struct seg_plan *p, const struct seg_check_env *
 		total_pages += pages;
 	}
 	if (total_pages > nr_pages / 2)
-		return seg_fail(msg, msglen, -EINVAL,
+		return err_fail(msg, msglen, -EINVAL,
 				"EINVAL: the segments take %llu pages together, more than half of "
 				"RAM (%llu of %llu pages)",
 				(unsigned long long)total_pages, (unsigned long long)(nr_pages / 2),
@@ -155,7 +155,7 @@ static int check_segments(const struct seg_plan *p, const struct seg_check_env *
 			uint64_t last = s->mem + s->memsz - 1;
 
 			if (s->mem < env->crash_start || last > env->crash_end)
-				return seg_fail(msg, msglen, -EADDRNOTAVAIL,
+				return err_fail(msg, msglen, -EADDRNOTAVAIL,
 						"EADDRNOTAVAIL: segment %u (0x%llx-0x%llx) lies "
 						"outside the crash kernel region 0x%llx-0x%llx",
 						i, (unsigned long long)s->mem,
@@ -179,7 +179,7 @@ static int check_embark_rules(const struct seg_plan *p, const struct seg_check_e
 			const struct seg_plan_segment *s = &p->seg[i];
 
 			if (s->memsz && !memmap_is_ram(env->ram, s->mem, s->mem + s->memsz))
-				return seg_fail(msg, msglen, -EADDRNOTAVAIL,
+				return err_fail(msg, msglen, -EADDRNOTAVAIL,
 						"EADDRNOTAVAIL: segment %u (0x%llx-0x%llx) is not all "
 						"System RAM in the memory map (embark's rule: the "
 						"kernel would copy it there anyway, over firmware or "
@@ -192,7 +192,7 @@ static int check_embark_rules(const struct seg_plan *p, const struct seg_check_e
 		if (p->entry >= p->seg[i].mem && p->entry - p->seg[i].mem < p->seg[i].memsz)
 			entry_inside = true;
 	if (!entry_inside)
-		return seg_fail(msg, msglen, -EADDRNOTAVAIL,
+		return err_fail(msg, msglen, -EADDRNOTAVAIL,
 				"EADDRNOTAVAIL: entry 0x%llx is in no segment (embark's rule: the "
 				"kernel would jump to memory nothing was loaded into)",
 				(unsigned long long)p->entry);

@@ -68,21 +68,36 @@ int pread_exact(int fd, void *buf, size_t len, off_t off)
 	return 0;
 }
 
-int write_all(int fd, const void *buf, size_t len)
+/* write() (OFF < 0) or pwrite() at OFF until LEN bytes are out: each pass writes at least
+ * one byte or fails, so the loop ends within LEN passes. */
+static int write_loop(int fd, const void *buf, size_t len, off_t off)
 {
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t n = write(fd, (const char *)buf + done, len - done);
+		const char *p = (const char *)buf + done;
+		ssize_t n = off < 0 ? write(fd, p, len - done)
+				    : pwrite(fd, p, len - done, off + (off_t)done);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
 			return -errno;
-		}
+		if (n == 0)
+			return -EIO;
 		done += (size_t)n;
 	}
 	return 0;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	return write_loop(fd, buf, len, -1);
+}
+
+int pwrite_all(int fd, const void *buf, size_t len, off_t off)
+{
+	return off < 0 ? -EINVAL : write_loop(fd, buf, len, off);
 }
 
 int str_copy(char *dst, size_t cap, const char *src)

@@ -3,6 +3,7 @@
 #ifndef EMBARK_UTIL_H
 #define EMBARK_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -22,8 +23,10 @@ ssize_t read_fd_full(int fd, void *buf, size_t cap);
 /* Reads exactly LEN bytes at OFF; returns 0, -EIO on a short read, or -errno. */
 int pread_exact(int fd, void *buf, size_t len, off_t off);
 
-/* Writes all of BUF; returns 0 or -errno. */
+/* Writes all of BUF (at OFF, without moving the file offset: pwrite_all); returns 0, -EIO when
+ * the file takes no more bytes, or -errno. */
 int write_all(int fd, const void *buf, size_t len);
+int pwrite_all(int fd, const void *buf, size_t len, off_t off);
 
 /* Copies SRC into DST of size CAP, always terminated; returns -ENAMETOOLONG on truncation. */
 int str_copy(char *dst, size_t cap, const char *src);
@@ -45,6 +48,24 @@ void json_put_str(FILE *f, const char *s);
 int memfd_new(const char *name);
 int memfd_seal(int fd);
 int memfd_from_fd(int src, size_t max, const char *name, size_t *size);
+
+/* Formats a message into ERR (ERRLEN bytes; nothing when ERR is NULL or ERRLEN 0) and returns
+ * CODE: `return err_fail(err, errlen, -EINVAL, "offset %zu: ...", off);`. */
+int err_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* --- dir.c ---------------------------------------------------------------------------- */
+#define DIR_NAME_MAX 256 /* a file name (NAME_MAX 255) and its NUL */
+struct dir_names_opts {
+	unsigned scan_max;                 /* directory entries looked at, at most */
+	int (*keep)(const char *name);     /* which names to take (NULL: all) */
+	int (*cmp)(const void *, const void *); /* qsort over char[DIR_NAME_MAX] (NULL: strcmp) */
+};
+/* The names in DIR that do not start with '.' and that O->keep takes, sorted, into
+ * NAMES[CAP]. Returns the count, or -errno when DIR cannot be opened; *MORE (when not NULL)
+ * says that names were left out for want of room. */
+int dir_names(const char *dir, const struct dir_names_opts *o, char (*names)[DIR_NAME_MAX],
+	      unsigned cap, bool *more);
 
 /* The value of hex digit C (either case), or -1. */
 int hex_value(int c);

@@ -630,6 +630,21 @@ static int make_ctl(const char *name)
 	return run("echo '/dts-v1/; / { signature { }; };' | dtc -I dts -O dtb -o %s -", name);
 }
 
+/* Keys made by the shell command KEYGEN (in keys/), a random kernel.bin, and out.itb signed
+ * by mkimage from x.its (IMG_SIG / CONF_SIG as write_its), which writes the public keys into
+ * ctl.dtb. 0, or -1 when a tool failed. */
+#define MKIMAGE_KERNEL_BYTES 7777 /* not a power of two: a length mix-up shows */
+static int mkimage_ctl(const char *keygen, const char *img_sig, const char *conf_sig)
+{
+	if (run("rm -rf keys ctl.dtb out.itb && mkdir keys && %s && "
+		"head -c %d /dev/urandom > kernel.bin",
+		keygen, MKIMAGE_KERNEL_BYTES) != 0 ||
+	    make_ctl("ctl.dtb") != 0)
+		return -1;
+	write_its("x.its", img_sig, conf_sig);
+	return run("mkimage -f x.its -k keys -K ctl.dtb -r out.itb") == 0 ? 0 : -1;
+}
+
 static int load_dtb(struct keyring *kr, const char *file, char *err)
 {
 	size_t len = 0;
@@ -651,13 +666,9 @@ UT_TEST(crypto_dtb_rsa_from_mkimage)
 
 	keyring_init(&kr);
 	keyring_init(&pem);
-	if (run("mkdir keys && openssl genrsa -out keys/dev.key 2048 && "
-		"openssl req -batch -new -x509 -key keys/dev.key -out keys/dev.crt -subj /CN=dev && "
-		"head -c 4096 /dev/urandom > kernel.bin") != 0 ||
-	    make_ctl("ctl.dtb") != 0)
-		return;
-	write_its("x.its", NULL, "algo = \"sha256,rsa2048\"; key-name-hint = \"dev\";");
-	if (run("mkimage -f x.its -k keys -K ctl.dtb -r out.itb") != 0)
+	if (mkimage_ctl("openssl genrsa -out keys/dev.key 2048 && openssl req -batch -new -x509 "
+			"-key keys/dev.key -out keys/dev.crt -subj /CN=dev",
+			NULL, "algo = \"sha256,rsa2048\"; key-name-hint = \"dev\";") != 0)
 		return;
 	UT_EQ_INT(load_dtb(&kr, "ctl.dtb", err), 1);
 	UT_EQ_STR(err, "");
@@ -718,13 +729,9 @@ UT_TEST(crypto_dtb_ecdsa_from_mkimage)
 
 	keyring_init(&kr);
 	keyring_init(&pem);
-	if (run("mkdir keys && openssl ecparam -name prime256v1 -genkey -noout -out keys/ecdev.pem && "
-		"openssl ec -in keys/ecdev.pem -pubout -out ecdev.pub && "
-		"head -c 3000 /dev/urandom > kernel.bin") != 0 ||
-	    make_ctl("ctl.dtb") != 0)
-		return;
-	write_its("x.its", "algo = \"sha256,ecdsa256\"; key-name-hint = \"ecdev\";", NULL);
-	if (run("mkimage -f x.its -k keys -K ctl.dtb -r out.itb") != 0)
+	if (mkimage_ctl("openssl ecparam -name prime256v1 -genkey -noout -out keys/ecdev.pem && "
+			"openssl ec -in keys/ecdev.pem -pubout -out ecdev.pub",
+			"algo = \"sha256,ecdsa256\"; key-name-hint = \"ecdev\";", NULL) != 0)
 		return;
 	UT_EQ_INT(load_dtb(&kr, "ctl.dtb", err), 1);
 	UT_EQ_STR(kr.keys[0].name, "ecdev");
@@ -785,15 +792,9 @@ static void image_sig_case(const char *algo, const char *padding, const char *ke
 	size_t len = 0;
 
 	keyring_init(&kr);
-	if (run("rm -rf keys ctl.dtb out.itb && mkdir keys && %s && "
-		"head -c 7777 /dev/urandom > kernel.bin",
-		keygen) != 0 ||
-	    make_ctl("ctl.dtb") != 0)
-		return;
 	snprintf(body, sizeof(body), "algo = \"%s\"; key-name-hint = \"%s\";%s%s%s", algo, keyname,
 		 padding ? " padding = \"" : "", padding ? padding : "", padding ? "\";" : "");
-	write_its("x.its", body, NULL);
-	if (run("mkimage -f x.its -k keys -K ctl.dtb -r out.itb") != 0)
+	if (mkimage_ctl(keygen, body, NULL) != 0)
 		return;
 	UT_EQ_INT(load_dtb(&kr, "ctl.dtb", err), 1);
 	UT_EQ_STR(kr.keys[0].name, keyname);
@@ -815,7 +816,7 @@ static void image_sig_case(const char *algo, const char *padding, const char *ke
 	if (!data || !value || !salgo)
 		goto out;
 	UT_EQ_STR(salgo, algo);
-	UT_EQ_INT(dlen, 7777);
+	UT_EQ_INT(dlen, MKIMAGE_KERNEL_BYTES);
 	UT_EQ_INT(sig_algo_parse(salgo, &hash, NULL, NULL), 0);
 	h = crypto_hash_info(hash);
 	UT_EQ_INT(mbedtls_md(mbedtls_md_info_from_type(h->md), data, (size_t)dlen, digest), 0);

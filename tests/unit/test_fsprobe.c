@@ -73,6 +73,24 @@ static void blkid_value(const char *name, const char *tag, char *out, size_t cap
 	first_line(cmd, out, cap);
 }
 
+/* Loads NAME into IMG and identifies it (that must succeed); returns its size. */
+static size_t identify(const char *name, struct fsprobe_result *r)
+{
+	size_t n = load(name);
+
+	UT_EQ_INT(fsprobe_identify(img, n, r), 0);
+	return n;
+}
+
+/* HAVE (what embark found) is what `blkid -p` says NAME's TAG is. */
+static void agrees_with_blkid(const char *name, const char *tag, const char *have)
+{
+	char want[300];
+
+	blkid_value(name, tag, want, sizeof(want));
+	UT_EQ_STR(have, want);
+}
+
 /* libblkid's opinion of partition NR's FIELD, through partx -P (FIELD="value", with bytes
  * outside printable ASCII escaped as \xHH, which are turned back into bytes here). */
 static void partx_value(const char *name, unsigned nr, const char *field, char *out, size_t cap)
@@ -169,21 +187,18 @@ UT_TEST(fsprobe_crc_known_answers)
 UT_TEST(fsprobe_ext4_from_mkfs)
 {
 	struct fsprobe_result r;
-	char want[64];
 	size_t n;
 
 	UT_EQ_INT(run("truncate -s 8M e.img && mkfs.ext4 -q -F -L BOOT-ext4 "
 		      "-U 0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9 e.img"),
 		  0);
-	n = load("e.img");
-	UT_EQ_INT(fsprobe_identify(img, n, &r), 0);
+	n = identify("e.img", &r);
 	UT_EQ_STR(r.type, "ext4");
 	UT_EQ_STR(r.mount_type, "ext4");
 	UT_EQ_STR(r.uuid, "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9");
 	UT_EQ_STR(r.label, "BOOT-ext4");
 	UT_EQ_INT(r.label_inexact, 0);
-	blkid_value("e.img", "UUID", want, sizeof(want));
-	UT_EQ_STR(r.uuid, want);
+	agrees_with_blkid("e.img", "UUID", r.uuid);
 	/* Needs the superblock's magic: cut just before it, no match. */
 	UT_EQ_INT(fsprobe_identify(img, 1024 + 0x39, &r), -ENODATA);
 	truncations_never_match(1024 + 0x39);
@@ -193,16 +208,13 @@ UT_TEST(fsprobe_ext4_from_mkfs)
 UT_TEST(fsprobe_ext2_and_ext3_types)
 {
 	struct fsprobe_result r;
-	size_t n;
 
 	UT_EQ_INT(run("truncate -s 4M 2.img && mkfs.ext2 -q -F 2.img && "
 		      "truncate -s 8M 3.img && mkfs.ext3 -q -F 3.img"),
 		  0);
-	n = load("2.img");
-	UT_EQ_INT(fsprobe_identify(img, n, &r), 0);
+	identify("2.img", &r);
 	UT_EQ_STR(r.type, "ext2");
-	n = load("3.img");
-	UT_EQ_INT(fsprobe_identify(img, n, &r), 0);
+	identify("3.img", &r);
 	UT_EQ_STR(r.type, "ext3");
 	UT_EQ_STR(r.mount_type, "ext4");
 }
@@ -210,23 +222,19 @@ UT_TEST(fsprobe_ext2_and_ext3_types)
 UT_TEST(fsprobe_vfat16_and_fat32_from_mkfs)
 {
 	struct fsprobe_result r;
-	char want[64];
 	size_t n;
 
 	UT_EQ_INT(run("mkfs.vfat -C -n EFI16 -i 1234abcd f16.img 8192 && "
 		      "truncate -s 64M f32.img && mkfs.vfat -F 32 -n EFI32 -i 0badf00d f32.img"),
 		  0);
-	n = load("f16.img");
-	UT_EQ_INT(fsprobe_identify(img, n, &r), 0);
+	n = identify("f16.img", &r);
 	UT_EQ_STR(r.type, "vfat");
 	UT_EQ_STR(r.uuid, "1234-ABCD");
 	UT_EQ_STR(r.label, "EFI16");
-	blkid_value("f16.img", "UUID", want, sizeof(want));
-	UT_EQ_STR(r.uuid, want);
+	agrees_with_blkid("f16.img", "UUID", r.uuid);
 	truncations_never_match(512);
 	abuse(n, 0, 40000, 3);
-	n = load("f32.img");
-	UT_EQ_INT(fsprobe_identify(img, n, &r), 0);
+	n = identify("f32.img", &r);
 	UT_EQ_STR(r.uuid, "0BAD-F00D");
 	UT_EQ_STR(r.label, "EFI32");
 }
@@ -234,18 +242,15 @@ UT_TEST(fsprobe_vfat16_and_fat32_from_mkfs)
 UT_TEST(fsprobe_iso9660_from_xorriso)
 {
 	struct fsprobe_result r;
-	char want[64];
 	size_t n;
 
 	UT_EQ_INT(run("mkdir -p isod && echo hi > isod/a && "
 		      "xorriso -as mkisofs -quiet -V EMBARK_CD -o cd.iso isod"),
 		  0);
-	n = load("cd.iso");
-	UT_EQ_INT(fsprobe_identify(img, n, &r), 0);
+	n = identify("cd.iso", &r);
 	UT_EQ_STR(r.type, "iso9660");
 	UT_EQ_STR(r.label, "EMBARK_CD");
-	blkid_value("cd.iso", "UUID", want, sizeof(want));
-	UT_EQ_STR(r.uuid, want);
+	agrees_with_blkid("cd.iso", "UUID", r.uuid);
 	truncations_never_match(16 * 2048 + 2048);
 	abuse(n, 0, 40000, 3);
 }
@@ -267,7 +272,6 @@ UT_TEST(fsprobe_mbr_is_not_fat)
 UT_TEST(fsprobe_btrfs_from_mkfs)
 {
 	struct fsprobe_result r;
-	char want[300];
 	size_t n;
 
 	/* mkfs.btrfs wants 114 MB at least; a sparse file costs nothing. */
@@ -281,12 +285,9 @@ UT_TEST(fsprobe_btrfs_from_mkfs)
 	UT_EQ_STR(r.mount_type, "btrfs");
 	UT_EQ_STR(r.uuid, "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9");
 	UT_EQ_STR(r.label, "BOOT-btrfs");
-	blkid_value("b.img", "TYPE", want, sizeof(want));
-	UT_EQ_STR(want, "btrfs");
-	blkid_value("b.img", "UUID", want, sizeof(want));
-	UT_EQ_STR(r.uuid, want);
-	blkid_value("b.img", "LABEL", want, sizeof(want));
-	UT_EQ_STR(r.label, want);
+	agrees_with_blkid("b.img", "TYPE", "btrfs");
+	agrees_with_blkid("b.img", "UUID", r.uuid);
+	agrees_with_blkid("b.img", "LABEL", r.label);
 	/* The superblock ends at 68 KiB, exactly FSPROBE_BYTES: one byte short, no match. */
 	truncations_never_match(BTRFS_SB + BTRFS_SB_SIZE);
 	/* Every byte the crc32c covers (all but the unused 28 bytes of the csum field): one
@@ -309,16 +310,14 @@ UT_TEST(fsprobe_btrfs_long_label_and_other_checksums)
 	static const char long_label[] = "a-btrfs-label-longer-than-the-sixty-three-bytes-embark-"
 					 "keeps-in-its-result";
 	struct fsprobe_result r;
-	char cmd[300], want[300];
+	char cmd[300];
 	size_t n;
 
 	snprintf(cmd, sizeof(cmd), "truncate -s 120M l.img && mkfs.btrfs -q -f -L %s l.img",
 		 long_label);
 	UT_EQ_INT(run(cmd), 0);
-	n = load("l.img");
-	UT_EQ_INT(fsprobe_identify(img, n, &r), 0);
-	blkid_value("l.img", "LABEL", want, sizeof(want));
-	UT_EQ_STR(want, long_label);
+	n = identify("l.img", &r);
+	agrees_with_blkid("l.img", "LABEL", long_label);
 	/* Cut to what fits, flagged so that LABEL= never matches a shortened label. */
 	UT_EQ_INT(strlen(r.label), sizeof(r.label) - 1);
 	UT_CHECK(strncmp(r.label, long_label, sizeof(r.label) - 1) == 0);
@@ -330,12 +329,10 @@ UT_TEST(fsprobe_btrfs_long_label_and_other_checksums)
 
 	/* xxhash64 superblocks are not summed here: accepted on magic, offset and geometry. */
 	UT_EQ_INT(run("truncate -s 120M x.img && mkfs.btrfs -q -f --csum xxhash -L XX x.img"), 0);
-	n = load("x.img");
-	UT_EQ_INT(fsprobe_identify(img, n, &r), 0);
+	n = identify("x.img", &r);
 	UT_EQ_STR(r.type, "btrfs");
 	UT_EQ_STR(r.label, "XX");
-	blkid_value("x.img", "UUID", want, sizeof(want));
-	UT_EQ_STR(r.uuid, want);
+	agrees_with_blkid("x.img", "UUID", r.uuid);
 	/* ... but a superblock recording another offset (a copy) or a nonsense sector size is
 	 * not a primary btrfs superblock. */
 	img[BTRFS_SB + 0x32] ^= 0x01;
@@ -378,21 +375,17 @@ UT_TEST(fsprobe_stale_btrfs_superblock_loses)
 UT_TEST(fsprobe_btrfs_over_old_vfat)
 {
 	struct fsprobe_result r;
-	char want[64];
-	size_t n;
 
 	UT_EQ_INT(run("truncate -s 120M v.img && mkfs.vfat -F 32 v.img && mkfs.btrfs -q -f v.img"),
 		  0);
-	n = load("v.img");
-	UT_EQ_INT(fsprobe_identify(img, n, &r), 0);
+	identify("v.img", &r);
 	UT_EQ_STR(r.type, "btrfs");
 	for (size_t i = 0; i < BTRFS_SB; i++)
 		if (img[i]) {
 			UT_CHECK(!"mkfs.btrfs left a byte in the first 64 KiB");
 			break;
 		}
-	blkid_value("v.img", "TYPE", want, sizeof(want));
-	UT_EQ_STR(want, "btrfs");
+	agrees_with_blkid("v.img", "TYPE", "btrfs");
 }
 
 /* --- xfs ----------------------------------------------------------------------------------- */
@@ -400,25 +393,20 @@ UT_TEST(fsprobe_btrfs_over_old_vfat)
 UT_TEST(fsprobe_xfs_from_mkfs)
 {
 	struct fsprobe_result r;
-	char want[64];
 	size_t n;
 
 	/* mkfs.xfs wants 300 MB at least; a sparse file costs nothing. */
 	UT_EQ_INT(run("truncate -s 300M x.img && mkfs.xfs -q -f -L BOOT-xfs "
 		      "-m uuid=1a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9 x.img"),
 		  0);
-	n = load("x.img");
-	UT_EQ_INT(fsprobe_identify(img, n, &r), 0);
+	n = identify("x.img", &r);
 	UT_EQ_STR(r.type, "xfs");
 	UT_EQ_STR(r.mount_type, "xfs");
 	UT_EQ_STR(r.uuid, "1a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9");
 	UT_EQ_STR(r.label, "BOOT-xfs");
-	blkid_value("x.img", "TYPE", want, sizeof(want));
-	UT_EQ_STR(want, "xfs");
-	blkid_value("x.img", "UUID", want, sizeof(want));
-	UT_EQ_STR(r.uuid, want);
-	blkid_value("x.img", "LABEL", want, sizeof(want));
-	UT_EQ_STR(r.label, want);
+	agrees_with_blkid("x.img", "TYPE", "xfs");
+	agrees_with_blkid("x.img", "UUID", r.uuid);
+	agrees_with_blkid("x.img", "LABEL", r.label);
 	/* A v5 superblock's CRC32C covers its whole sector (512 bytes here): any byte flipped,
 	 * the magic and the checksum itself included, is no match. */
 	truncations_never_match(512);
@@ -451,16 +439,13 @@ UT_TEST(fsprobe_xfs_v4_geometry)
 		{ 100, 0x00, "version 0" },
 	};
 	struct fsprobe_result r;
-	char want[64];
 	size_t n;
 
 	UT_EQ_INT(run("truncate -s 300M x4.img && mkfs.xfs -q -f -m crc=0 -L V4 x4.img"), 0);
-	n = load("x4.img");
-	UT_EQ_INT(fsprobe_identify(img, n, &r), 0);
+	n = identify("x4.img", &r);
 	UT_EQ_STR(r.type, "xfs");
 	UT_EQ_STR(r.label, "V4");
-	blkid_value("x4.img", "UUID", want, sizeof(want));
-	UT_EQ_STR(r.uuid, want);
+	agrees_with_blkid("x4.img", "UUID", r.uuid);
 	for (size_t i = 0; i < sizeof(breaks) / sizeof(breaks[0]); i++) {
 		uint8_t saved = img[breaks[i].offset];
 
@@ -548,7 +533,6 @@ UT_TEST(parttable_mbr_from_sfdisk)
 {
 	static const unsigned want_numbers[] = { 1, 2, 3 };
 	struct fsprobe_part parts[PARTS_MAX];
-	char want[64];
 	int n;
 
 	UT_EQ_INT(run("truncate -s 64M m.img && "
@@ -559,8 +543,7 @@ UT_TEST(parttable_mbr_from_sfdisk)
 		      "'start=51200, size=4096, type=82' | sfdisk -q m.img"),
 		  0);
 	load("m.img");
-	blkid_value("m.img", "PTTYPE", want, sizeof(want));
-	UT_EQ_STR(want, "dos");
+	agrees_with_blkid("m.img", "PTTYPE", "dos");
 	n = fsprobe_partitions(img, sizeof(img), 512, parts, PARTS_MAX);
 	UT_EQ_INT(n, 3);
 	for (int i = 0; i < n && i < 3; i++) {
@@ -671,13 +654,11 @@ static int make_gpt(void)
 UT_TEST(parttable_gpt_from_sfdisk)
 {
 	struct fsprobe_part parts[PARTS_MAX];
-	char want[64];
 	int n;
 
 	UT_EQ_INT(make_gpt(), 0);
 	load("g.img");
-	blkid_value("g.img", "PTTYPE", want, sizeof(want));
-	UT_EQ_STR(want, "gpt");
+	agrees_with_blkid("g.img", "PTTYPE", "gpt");
 	n = fsprobe_partitions(img, sizeof(img), 512, parts, PARTS_MAX);
 	UT_EQ_INT(n, 2);
 	UT_EQ_INT(parts[0].number, 1);

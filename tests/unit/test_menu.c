@@ -144,6 +144,34 @@ UT_TEST(menu_edit_command_line)
 	UT_EQ_STR(c.cmdline, "zz");
 }
 
+/* The edit uses the shell's editor (init/line_tty.c): ^W, arrow keys skipped, ^C cancels,
+ * a line full to its capacity keeps what fits. */
+UT_TEST(menu_edit_keys_are_the_shells)
+{
+	struct menu_choice c;
+	struct menu_state st;
+	char longline[sizeof(c.cmdline) + 64];
+
+	/* ^W removes "root=/dev/vda1"; the left arrow's sequence leaves nothing behind. */
+	UT_EQ_INT(drive("e\x17x\033[Dy\r", 0, setup(2), 0, -1, &opts, &c, &st), 0);
+	UT_CHECK(c.edited);
+	UT_EQ_STR(c.cmdline, "quiet xy");
+	/* ^C cancels the edit; the Enter after it, typed ahead, is not replayed as a menu key:
+	 * the menu waits for its next key and ends with the input. */
+	UT_EQ_INT(drive("e\x03\r", 1, setup(2), 0, -1, &opts, &c, &st), -EPIPE);
+	UT_CHECK(!c.edited);
+	UT_CHECK(strstr(screen, "(edit cancelled)") != NULL);
+	/* Typing past the capacity rings the bell; the edited line is kept, not dropped. */
+	memset(longline, 'a', sizeof(longline));
+	longline[0] = 'e';
+	longline[sizeof(longline) - 2] = '\r';
+	longline[sizeof(longline) - 1] = '\0';
+	UT_EQ_INT(drive(longline, 0, setup(2), 0, -1, &opts, &c, &st), 0);
+	UT_CHECK(c.edited);
+	UT_EQ_INT((long long)strlen(c.cmdline), (long long)sizeof(c.cmdline) - 1);
+	UT_CHECK(strncmp(c.cmdline, "quiet root=/dev/vda1aaa", 23) == 0);
+}
+
 UT_TEST(menu_edit_cancel_and_refusal)
 {
 	struct menu_choice c;

@@ -4,6 +4,7 @@
  * heap, so ASan catches any read past LEN. */
 #include "net/net.h"
 #include "tests/unit/harness.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -303,6 +304,16 @@ UT_TEST(net_dhcp_overload_file_and_sname)
 
 UT_TEST(net_dhcp_malformed)
 {
+	static const struct {
+		uint8_t code;
+		const char *value;
+		size_t len;
+	} bad_lengths[] = {
+		{ 1, "\xff\xff\xff", 3 },
+		{ 53, "\x02\x02", 2 },
+		{ 6, "\x0a\x00\x00\x01\x0a", 5 },
+		{ 3, "", 0 },
+	};
 	struct mb m, good;
 	struct dhcp_msg d;
 
@@ -321,23 +332,14 @@ UT_TEST(net_dhcp_malformed)
 	m.b[241] = 200; /* the first option's length runs past the packet */
 	UT_EQ_INT(dhcp_parse(m.b, m.len, &d), -EBADMSG);
 
-	/* wrong fixed lengths */
-	mb_reply(&m, 1, IP(10, 0, 0, 5), 0);
-	mb_opt(&m, 1, "\xff\xff\xff", 3);
-	mb_end(&m);
-	UT_EQ_INT(dhcp_parse(m.b, m.len, &d), -EBADMSG);
-	mb_reply(&m, 1, IP(10, 0, 0, 5), 0);
-	mb_opt(&m, 53, "\x02\x02", 2);
-	mb_end(&m);
-	UT_EQ_INT(dhcp_parse(m.b, m.len, &d), -EBADMSG);
-	mb_reply(&m, 1, IP(10, 0, 0, 5), 0);
-	mb_opt(&m, 6, "\x0a\x00\x00\x01\x0a", 5);
-	mb_end(&m);
-	UT_EQ_INT(dhcp_parse(m.b, m.len, &d), -EBADMSG);
-	mb_reply(&m, 1, IP(10, 0, 0, 5), 0);
-	mb_opt(&m, 3, "", 0);
-	mb_end(&m);
-	UT_EQ_INT(dhcp_parse(m.b, m.len, &d), -EBADMSG);
+	/* wrong fixed lengths: a netmask of 3 bytes, a message type of 2, a DNS server list
+	 * that is not whole addresses, an empty router list */
+	for (size_t i = 0; i < ARRAY_SIZE(bad_lengths); i++) {
+		mb_reply(&m, 1, IP(10, 0, 0, 5), 0);
+		mb_opt(&m, bad_lengths[i].code, bad_lengths[i].value, bad_lengths[i].len);
+		mb_end(&m);
+		UT_EQ_INT(dhcp_parse(m.b, m.len, &d), -EBADMSG);
+	}
 
 	/* pads only, then END: a message with no options is fine */
 	mb_reply(&m, 1, IP(10, 0, 0, 5), 0);
