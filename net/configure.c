@@ -4,7 +4,6 @@
 #include "net/net.h"
 
 #include <errno.h>
-#include <net/if.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -87,9 +86,9 @@ int net_configure(const struct net_lease *l)
 
 	if (!l)
 		return -EINVAL;
-	ifindex = (int)if_nametoindex(l->ifname);
-	if (ifindex <= 0)
-		return -ENODEV;
+	ifindex = net_link_index(l->ifname);
+	if (ifindex < 0)
+		return ifindex;
 	prefix = net_prefixlen(l->netmask);
 	if (prefix < 0 || l->addr == 0)
 		return -EINVAL;
@@ -126,10 +125,10 @@ int net_deconfigure(const char *ifname)
 {
 	uint8_t msg[RTNL_MSG_MAX];
 	struct nl_conn c = { -1, 0 };
-	int ifindex = (int)if_nametoindex(ifname), r;
+	int ifindex = net_link_index(ifname), r;
 
-	if (ifindex <= 0)
-		return -ENODEV;
+	if (ifindex < 0)
+		return ifindex;
 	r = nl_open(&c);
 	if (r < 0)
 		return r;

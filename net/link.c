@@ -167,7 +167,7 @@ int net_link_wait_carrier(const char *ifname, unsigned timeout_ms)
 	return -ETIMEDOUT;
 }
 
-int net_link_info(const char *ifname, int *ifindex, uint8_t mac[6], unsigned *mtu)
+int net_link_index(const char *ifname)
 {
 	struct ifreq ifr;
 	int r;
@@ -176,7 +176,18 @@ int net_link_info(const char *ifname, int *ifindex, uint8_t mac[6], unsigned *mt
 	r = if_ioctl(SIOCGIFINDEX, ifname, &ifr);
 	if (r < 0)
 		return r;
-	*ifindex = ifr.ifr_ifindex;
+	return ifr.ifr_ifindex > 0 ? ifr.ifr_ifindex : -ENODEV;
+}
+
+int net_link_info(const char *ifname, int *ifindex, uint8_t mac[6], unsigned *mtu)
+{
+	struct ifreq ifr;
+	int r;
+
+	r = net_link_index(ifname);
+	if (r < 0)
+		return r;
+	*ifindex = r;
 	memset(&ifr, 0, sizeof(ifr));
 	r = if_ioctl(SIOCGIFHWADDR, ifname, &ifr);
 	if (r < 0)

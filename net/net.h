@@ -44,6 +44,9 @@ int net_link_up(const char *ifname);
 /* Waits until IFNAME is up with a carrier (IFF_RUNNING: operstate up), at most TIMEOUT_MS.
  * 0, -ETIMEDOUT, or -errno. */
 int net_link_wait_carrier(const char *ifname, unsigned timeout_ms);
+/* The ifindex of IFNAME, or -errno (-ENODEV: no such interface). An ioctl on an AF_INET
+ * socket: musl's if_nametoindex() needs AF_UNIX, which a firmware kernel may not have. */
+int net_link_index(const char *ifname);
 /* ifindex, MAC and MTU of IFNAME by ioctl (works without /sys). -EAFNOSUPPORT when the link
  * is not Ethernet. */
 int net_link_info(const char *ifname, int *ifindex, uint8_t mac[6], unsigned *mtu);

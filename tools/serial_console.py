@@ -122,18 +122,18 @@ def boot_config(board=DEFAULT_BOARD, kernel=None, initrd=None, append=None, disk
     (pass initrd="" for none); the kernel command line is board_cmdline(board) followed by
     append. firmware=True boots the board's firmware image instead (`make firmware`): kernel
     default build/<board>/firmware.bzImage, which carries embark's initramfs and the board's
-    command line itself, so there is no initrd (passing one is a SetupError) and the command
-    line is append alone (the kernel puts it after its built-in one). Relative paths are
+    command line itself, so there is no default initrd and the command line is append alone
+    (the kernel puts it after its built-in one); an initrd given is unpacked by the kernel
+    over the built-in initramfs (extra files: a test keyring, a policy), as a loader that
+    passes one would have it. Relative paths are
     taken from the current directory, defaults from root. Returns a dict with keys kernel,
     initrd, cmdline, disks (absolute paths) suitable as keyword arguments of SerialConsole.
     Raises SetupError naming what to run.
     """
     made = []
     if firmware:
-        if initrd:
-            raise SetupError("a firmware image has its initramfs built in: give no initrd "
-                             "with the firmware option (--firmware)")
-        initrd = ""
+        if initrd is None:
+            initrd = ""
         if kernel is None:
             kernel = os.path.join(root, "build", board, "firmware.bzImage")
             made.append("firmware")
@@ -315,8 +315,9 @@ class SerialConsole:
     def boot(cls, board=DEFAULT_BOARD, kernel=None, initrd=None, append=None, disks=(),
              root=REPO_ROOT, firmware=False, **kwargs):
         """Start with embark-qemu's defaults (boot_config) for board; firmware=True boots
-        the board's firmware image (no initrd); other keyword arguments go to the
-        constructor. Raises SetupError for missing files."""
+        the board's firmware image (an initrd is unpacked over its built-in initramfs);
+        other keyword arguments go to the constructor. Raises SetupError for missing
+        files."""
         cfg = boot_config(board, kernel, initrd, append, disks, root, firmware=firmware)
         return cls(cfg["kernel"], cfg["initrd"], cfg["cmdline"], cfg["disks"], **kwargs)
 

@@ -12,7 +12,8 @@ import serial_console as sc  # noqa: E402
 B = os.path.join(REPO, os.environ.get("B", "build"))
 # EMBARK_E2E_FIRMWARE=1: boot the board's firmware image (make firmware: a LinuxBoot kernel
 # with embark's initramfs built in, no modules) instead of Debian's kernel + the board's
-# initramfs. The kernel the tests kexec INTO (KERNEL) is Debian's either way.
+# initramfs; what a test adds (a keyring) comes as an initrd the kernel unpacks over the
+# built-in one. The kernel the tests kexec INTO (KERNEL) is Debian's either way.
 FIRMWARE = os.environ.get("EMBARK_E2E_FIRMWARE", "") not in ("", "0")
 BOARD = os.environ.get("BOARD", sc.DEFAULT_BOARD)
 FIRMWARE_IMAGE = os.path.join(B, BOARD, "firmware.bzImage")
@@ -59,22 +60,46 @@ def text_file(name, content):
     return path
 
 
-def boot(disks, append=None, log=None, initrd=None, monitor=False):
-    """Boots the board with DISKS; monitor=True gives con.monitor("...") (hot-plug)."""
+def boot(disks, append=None, log=None, initrd=None, monitor=False, **kwargs):
+    """Boots the board of $B with DISKS (the firmware image under EMBARK_E2E_FIRMWARE=1,
+    INITRD then unpacked over its built-in initramfs); monitor=True gives con.monitor("...")
+    (hot-plug). Other keyword arguments go to SerialConsole (nic, qemu, ...)."""
     mon = None
     if monitor:
         mon = os.path.join(WORK, (log or "qemu") + ".monitor")
         if os.path.exists(mon):
             os.unlink(mon)
+    kwargs.setdefault("echo", None)
+    kwargs.setdefault("stderr", False)
     if FIRMWARE:
-        if initrd:
-            raise ValueError("boot(initrd=...): the firmware image has its initramfs built in")
-        return sc.SerialConsole.boot(board=BOARD, kernel=FIRMWARE_IMAGE, firmware=True,
-                                     disks=disks, append=append, echo=None, stderr=False,
-                                     monitor=mon, log=os.path.join(WORK, log) if log else None)
-    return sc.SerialConsole.boot(disks=disks, append=append, echo=None, stderr=False,
-                                 initrd=initrd, monitor=mon,
-                                 log=os.path.join(WORK, log) if log else None)
+        kwargs.update(board=BOARD, kernel=FIRMWARE_IMAGE, firmware=True)
+    else:  # the board built in $B
+        kwargs.update(board=BOARD, kernel=os.path.join(B, BOARD, "vmlinuz"))
+        initrd = initrd or os.path.join(B, BOARD, "initramfs.cpio.xz")
+    return sc.SerialConsole.boot(disks=list(disks), append=append, initrd=initrd, monitor=mon,
+                                 log=os.path.join(WORK, log) if log else None, **kwargs)
+
+
+def initramfs_with_keyring(out_dir, keyring):
+    """An initrd for boot() whose /etc/embark/keys holds KEYRING. The Debian-kernel path: the
+    board's whole initramfs, rebuilt by tools/board-initramfs --keyring. The firmware image:
+    only the key, for the kernel to unpack over the built-in initramfs."""
+    os.makedirs(out_dir, exist_ok=True)
+    if not FIRMWARE:
+        subprocess.run([os.path.join(REPO, "tools", "board-initramfs"), "--board", BOARD,
+                        "--embark", os.path.join(B, "embark"), "--kernel-dir",
+                        os.path.join(B, "kernel"), "--out", out_dir, "--keyring", keyring],
+                       check=True, capture_output=True)
+        return os.path.join(out_dir, "initramfs.cpio.xz")
+    spec = os.path.join(out_dir, "keys.spec")
+    with open(spec, "w") as f:
+        f.write("dir /etc 0755 0 0\ndir /etc/embark 0755 0 0\n"
+                "dir /etc/embark/keys 0755 0 0\n"
+                f"file /etc/embark/keys/{os.path.basename(keyring)} {keyring} 0644 0 0\n")
+    out = os.path.join(out_dir, "keys.cpio")
+    subprocess.run([os.path.join(B, "embark"), "mkinitramfs", spec, out], check=True,
+                   capture_output=True)
+    return out
 
 
 def expect_lines(con, patterns, timeout=BOOT_TIMEOUT):

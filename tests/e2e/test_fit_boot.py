@@ -13,8 +13,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_lib import (B, KERNEL, REPO, TARGET_INITRD, WORK, boot, expect_lines,  # noqa: E402
-                     mkbootdisk, run, tap, text_file)
+from e2e_lib import (KERNEL, TARGET_INITRD, WORK, boot, expect_lines,  # noqa: E402
+                     initramfs_with_keyring, mkbootdisk, run, tap, text_file)
 
 FIT = os.path.join(WORK, "fit")
 BOOTARGS = "console=ttyS0,115200 panic=-1 quiet embark.e2e=signed-fit"
@@ -70,16 +70,11 @@ def make_signed_fit():
 
 def test_signed_fit():
     make_signed_fit()
-    subprocess.run([os.path.join(REPO, "tools", "board-initramfs"), "--board", "qemu-x86_64",
-                    "--embark", os.path.join(B, "embark"), "--kernel-dir",
-                    os.path.join(B, "kernel"), "--out", os.path.join(FIT, "board"),
-                    "--keyring", os.path.join(FIT, "ctl.dtb")],
-                   check=True, capture_output=True)
+    initrd = initramfs_with_keyring(os.path.join(FIT, "board"), os.path.join(FIT, "ctl.dtb"))
     disk = mkbootdisk("fit.img", "--label", "FIT-BOOT",
                       "--add", f"{FIT}/tampered.itb:/boot/a-tampered.itb",
                       "--add", f"{FIT}/good.itb:/boot/b-good.itb")
-    with boot([disk], initrd=os.path.join(FIT, "board", "initramfs.cpio.xz"),
-              log="fit.log") as con:
+    with boot([disk], initrd=initrd, log="fit.log") as con:
         checks = [
             ("keyring from the initramfs", r"keyring: 1 key from /etc/embark/keys"),
             ("FIT files on the disk become entries", r"/dev/vda: ext4 .* 2 boot entries"),

@@ -19,8 +19,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_lib import (B, KERNEL, REPO, TARGET_INITRD, WORK, expect_lines, mkbootdisk,  # noqa: E402
-                     run, sc, tap, text_file)
+from e2e_lib import (KERNEL, TARGET_INITRD, WORK, expect_lines,  # noqa: E402
+                     initramfs_with_keyring, mkbootdisk, run, sc, tap, text_file)
+from e2e_lib import boot as e2e_boot  # noqa: E402
 
 NS = f"embark-nb-{os.getpid()}"
 TAP = f"ebk-nb-{os.getpid() % 100000}"
@@ -164,9 +165,8 @@ def stop(p):
 
 
 def boot(mac, append, log, disks=(), initrd=None):
-    return sc.SerialConsole.boot(disks=list(disks), append=append, echo=None, stderr=False,
-                                 initrd=initrd, nic=nic(mac), qemu=qemu_wrapper(),
-                                 log=os.path.join(WORK, log))
+    return e2e_boot(disks, append=append, log=log, initrd=initrd, nic=nic(mac),
+                    qemu=qemu_wrapper())
 
 
 def cmdline_seen(cmdline):
@@ -266,10 +266,7 @@ def make_fits():
     blob[-os.path.getsize(TARGET_INITRD) - 4096] ^= 0x01
     with open(os.path.join(HTTP, "tampered.itb"), "wb") as f:
         f.write(blob)
-    sh(os.path.join(REPO, "tools", "board-initramfs"), "--board", "qemu-x86_64",
-       "--embark", os.path.join(B, "embark"), "--kernel-dir", os.path.join(B, "kernel"),
-       "--out", os.path.join(d, "board"), "--keyring", os.path.join(d, "ctl.dtb"))
-    return os.path.join(d, "board", "initramfs.cpio.xz")
+    return initramfs_with_keyring(os.path.join(d, "board"), os.path.join(d, "ctl.dtb"))
 
 
 def test_fit_http():

@@ -6,14 +6,15 @@ target kernel in QEMU (TCG).
    segment path loaded (segment count, addresses), the target kernel reserves its initrd at
    exactly the address embark logged (its own "RAMDISK: [mem ...]" line), runs the initrd's
    /init, and sees exactly the command line.
-2. The same with `mem=768M` on the firmware kernel (the VM has 1024 MiB): every segment lies
+2. The same with `mem=768M` on the kernel embark runs on (the VM has 1024 MiB): every segment lies
    below 768 MiB, although the firmware memory map handed on still says 1 GiB, and the target
    boots.
 3. No policy (loader=auto) and a kernel kexec_file_load refuses (XLF_CAN_BE_LOADED_ABOVE_4G
    cleared in a copy of the header): kexec_file_load fails with ENOEXEC, embark falls back to
    the segment path, and the target boots.
 
-Runs the board built in $B (B=build-ldr tests/e2e/test_segments_boot.py). TAP output.
+Runs the board built in $B (B=build-ldr tests/e2e/test_segments_boot.py), or its firmware
+image with EMBARK_E2E_FIRMWARE=1. TAP output.
 """
 
 import os
@@ -22,22 +23,13 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_lib import (B, BOOT_TIMEOUT, KERNEL, PANIC, TARGET_INITRD, WORK,  # noqa: E402
+from e2e_lib import (BOOT_TIMEOUT, KERNEL, PANIC, TARGET_INITRD, WORK, boot,  # noqa: E402
                      expect_lines, mkbootdisk, run, sc, tap)
 
-FIRMWARE_KERNEL = os.path.join(B, "qemu-x86_64", "vmlinuz")
-FIRMWARE_INITRD = os.path.join(B, "qemu-x86_64", "initramfs.cpio.xz")
 MEM_LIMIT = 768 << 20
 LOADED = (r"kexec_load: (\d+) segments in (0x[0-9a-f]+)-(0x[0-9a-f]+), kernel at (0x[0-9a-f]+) "
           r"\(entry (0x[0-9a-f]+)\), initrd at (0x[0-9a-f]+), boot_params at (0x[0-9a-f]+), "
           r"purgatory at (0x[0-9a-f]+)")
-
-
-def boot(disks, append, log):
-    """The board of $B (not build/): its initramfs holds the embark under test."""
-    return sc.SerialConsole.boot(kernel=FIRMWARE_KERNEL, initrd=FIRMWARE_INITRD, disks=disks,
-                                 append=append, echo=None, stderr=False,
-                                 log=os.path.join(WORK, log))
 
 
 def long_cmdline(tag):
@@ -140,9 +132,5 @@ def test_auto_falls_back_for_a_kernel_kexec_file_load_refuses():
 
 
 if __name__ == "__main__":
-    missing = [p for p in (FIRMWARE_KERNEL, FIRMWARE_INITRD) if not os.path.exists(p)]
-    if missing:
-        tap(False, "board of $B built", f"missing {missing}: run 'make B={B} board'")
-        sys.exit(1)
     sys.exit(run([test_segments_long_cmdline, test_segments_respect_mem_limit,
                   test_auto_falls_back_for_a_kernel_kexec_file_load_refuses]))

@@ -1087,3 +1087,19 @@ UT_TEST(net_addresses_and_uuid)
 	UT_EQ_INT(net_uuid_parse("00112233-4455-6677-8899-aabbccddeeffx", u), -EINVAL);
 	UT_EQ_INT(net_uuid_parse("", u), -EINVAL);
 }
+
+/* The ifindex comes from an AF_INET ioctl, never AF_UNIX: a firmware kernel without
+ * CONFIG_UNIX still configures its lease (tests/e2e/test_netboot.py on the firmware image). */
+UT_TEST(net_link_index_of_loopback_and_a_missing_link)
+{
+	int mtu_ifindex = 0;
+	uint8_t mac[6];
+	unsigned mtu;
+
+	UT_EQ_INT(net_link_index("lo"), 1);
+	UT_EQ_INT(net_link_index("embark-no-such0"), -ENODEV);
+	UT_EQ_INT(net_link_index("a-name-longer-than-ifnamsiz"), -ENODEV);
+	/* loopback is not Ethernet: net_link_info says so after finding its index */
+	UT_EQ_INT(net_link_info("lo", &mtu_ifindex, mac, &mtu), -EAFNOSUPPORT);
+	UT_EQ_INT(mtu_ifindex, 1);
+}
