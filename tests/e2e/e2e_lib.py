@@ -7,7 +7,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tools"))
+sys.path.insert(0, os.path.dirname(HERE))
 import serial_console as sc  # noqa: E402
+from taplib import tap  # noqa: E402,F401 (the tests import it from here)
 
 B = os.path.join(REPO, os.environ.get("B", "build"))
 # EMBARK_E2E_FIRMWARE=1: boot the board's firmware image (make firmware: a LinuxBoot kernel
@@ -23,28 +25,6 @@ TARGET_INITRD = os.path.join(B, "tests", "target-initramfs.cpio")
 MKBOOTDISK = os.path.join(REPO, "tools", "mkbootdisk")
 BOOT_TIMEOUT = 150  # TCG: about 2 s to /init, 10-15 s for a whole kexec round trip
 PANIC = [r"Kernel panic", r"Attempted to kill init"]
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def __call__(self, ok, name, detail=""):
-        self.n += 1
-        if not ok:
-            self.failed += 1
-        print(f"{'ok' if ok else 'not ok'} {self.n} - {name}", flush=True)
-        if not ok and detail:
-            for line in str(detail).splitlines()[-25:]:
-                print(f"#   {line}", flush=True)
-
-    def skip(self, name, why):
-        self.n += 1
-        print(f"ok {self.n} - {name} # SKIP {why}", flush=True)
-
-
-tap = Tap()
 
 
 def mkbootdisk(name, *args):
@@ -132,4 +112,4 @@ def run(tests):
             t()
         except Exception as e:  # a broken fixture is a failed test, not a crashed suite
             tap(False, f"{t.__name__} raised {type(e).__name__}", e)
-    return 1 if tap.failed else 0
+    return tap.status()

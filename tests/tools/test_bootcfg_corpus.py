@@ -13,6 +13,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from taplib import Tap  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 CORPUS = os.path.join(REPO, "tests", "bootcfg")
@@ -20,7 +23,7 @@ EMBARK = os.path.join(REPO, os.environ.get("B", "build"), "embark")
 
 
 def main():
-    n = failed = 0
+    tap = Tap(detail_lines=40)
     cases = sorted(d for d in os.listdir(CORPUS) if os.path.isdir(os.path.join(CORPUS, d, "root")))
     for case in cases:
         d = os.path.join(CORPUS, case)
@@ -30,7 +33,6 @@ def main():
                 args = [a for a in f.read().splitlines() if a]
         r = subprocess.run([EMBARK, "parse", "--root", os.path.join(d, "root"), "--json", *args],
                            capture_output=True, text=True)
-        n += 1
         detail = ""
         try:
             got = json.loads(r.stdout)
@@ -54,15 +56,10 @@ def main():
             b = json.dumps(got, indent=2, sort_keys=True).splitlines()
             detail = "\n".join(difflib.unified_diff(a, b, "expected", "embark", lineterm=""))
             detail += "\n" + r.stderr[-600:]
-        failed += 0 if ok else 1
-        print(f"{'ok' if ok else 'not ok'} {n} - bootcfg corpus: {case}", flush=True)
-        if not ok:
-            for line in detail.splitlines()[-40:]:
-                print(f"#   {line}", flush=True)
-    if n == 0:
-        print("not ok 1 - bootcfg corpus: no cases under tests/bootcfg")
-        return 1
-    return 1 if failed else 0
+        tap(ok, f"bootcfg corpus: {case}", detail)
+    if tap.n == 0:
+        tap(False, "bootcfg corpus: no cases under tests/bootcfg")
+    return tap.status()
 
 
 if __name__ == "__main__":

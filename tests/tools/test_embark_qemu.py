@@ -26,6 +26,8 @@ TOOLS = os.path.join(REPO, "tools")
 TOOL = os.path.join(TOOLS, "embark-qemu")
 sys.path.insert(0, TOOLS)
 import serial_console as sc  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from taplib import skip, tap  # noqa: E402
 
 INIT_C = r"""
 #include <fcntl.h>
@@ -67,28 +69,6 @@ int main(int argc, char **argv)
 	return 1;
 }
 """
-
-n = 0
-failed = 0
-
-
-def tap(ok, name, diag=None):
-    global n, failed
-    n += 1
-    if not ok:
-        failed += 1
-    print("%s %d - %s" % ("ok" if ok else "not ok", n, name))
-    if diag and not ok:
-        for line in str(diag).rstrip("\n").split("\n")[-25:]:
-            print("# " + line)
-    sys.stdout.flush()
-
-
-def skip(name, reason):
-    global n
-    n += 1
-    print("ok %d - %s # SKIP %s" % (n, name, reason))
-    sys.stdout.flush()
 
 
 def run_tool(args, env=None, tool=TOOL, timeout=180):
@@ -404,8 +384,8 @@ def main():
             kernel = os.path.join(tmp, "vmlinuz")
             boot_checks(tmp, kernel, initrd)
             tty_check(kernel, initrd)
-    print("1..%d" % n)
-    return 1 if failed else 0
+    tap.plan()
+    return tap.status()
 
 
 if __name__ == "__main__":

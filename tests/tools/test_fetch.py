@@ -24,25 +24,13 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from taplib import Tap  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 EMBARK = os.path.join(REPO, os.environ.get("B", "build"), "embark")
 MiB = 1 << 20
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def check(self, ok, name, detail=""):
-        self.n += 1
-        print(f"{'ok' if ok else 'not ok'} {self.n} - {name}", flush=True)
-        if not ok:
-            self.failed += 1
-            for line in str(detail).splitlines()[-15:]:
-                print(f"#   {line}", flush=True)
-        return ok
 
 
 def sha256sum(path):
@@ -394,7 +382,7 @@ def tls_context(d, kind, version):
 # --- the tests --------------------------------------------------------------------------------
 
 def main():
-    tap = Tap()
+    tap = Tap(detail_lines=15)
     if not os.access(EMBARK, os.X_OK):
         print(f"not ok 1 - {EMBARK} not built (make B=... {EMBARK})")
         return 1
@@ -404,7 +392,7 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"# {tap.n - tap.failed} passed, {tap.failed} failed")
-    return 1 if tap.failed else 0
+    return tap.status()
 
 
 def write_random(path, size):
@@ -451,17 +439,17 @@ def run_all(tap, work):
         return rc, err, ev, secs, tftp.sessions[start:]
 
     rc, err, ev, secs, _ = tftp_case("big.bin", "--blksize", "512")
-    tap.check(rc == 0 and same("big.bin") and ev.get("opts", {}).get("blksize") == "512"
+    tap(rc == 0 and same("big.bin") and ev.get("opts", {}).get("blksize") == "512"
               and ev.get("wrapped") and ev.get("blocks") == 40 * MiB // 512 + 1,
               "tftp: 40 MiB at blksize 512, 81921 blocks, block numbers wrap past 65535 "
               "(%.1f s)" % secs, err + repr({k: ev.get(k) for k in ("opts", "blocks", "wrapped")}))
     rc, err, ev, secs, _ = tftp_case("big.bin")
-    tap.check(rc == 0 and same("big.bin") and ev.get("opts") ==
+    tap(rc == 0 and same("big.bin") and ev.get("opts") ==
               {"blksize": "1468", "tsize": "0", "timeout": "1"} and not ev.get("wrapped"),
               "tftp: 40 MiB at the default blksize 1468 with tsize and timeout (%.1f s)" % secs,
               err + repr(ev.get("opts")))
     rc, err, ev, secs, _ = tftp_case("wrap1/big.bin", "--blksize", "512")
-    tap.check(rc == 0 and same("big.bin") and ev.get("wrapped"),
+    tap(rc == 0 and same("big.bin") and ev.get("wrapped"),
               "tftp: a server that wraps from 65535 to 1 (not 0) is followed too (%.1f s)" % secs,
               err + repr({k: ev.get(k) for k in ("blocks", "wrapped")}))
     # 100 MiB at 1468 bytes a block is 71429 blocks: the wrap at the default size too.
@@ -469,51 +457,51 @@ def run_all(tap, work):
     write_random(wrap, 100 * MiB)
     wrap_sum = sha256sum(wrap)
     rc, err, ev, secs, _ = tftp_case("wrap.bin")
-    tap.check(rc == 0 and sha256sum(out) == wrap_sum and ev.get("wrapped") and
+    tap(rc == 0 and sha256sum(out) == wrap_sum and ev.get("wrapped") and
               ev.get("blocks") == 100 * MiB // 1468 + 1,
               "tftp: 100 MiB at blksize 1468, 71429 blocks, block numbers wrap (%.1f s)" % secs,
               err + repr({k: ev.get(k) for k in ("blocks", "wrapped")}))
     os.unlink(wrap)
     rc, err, ev, secs, _ = tftp_case("drop/mid.bin")
-    tap.check(rc == 0 and same("mid.bin") and 99 in ev.get("repeated_acks", []),
+    tap(rc == 0 and same("mid.bin") and 99 in ev.get("repeated_acks", []),
               "tftp: a lost DATA block is recovered by the client's retransmitted ACK",
               err + repr(ev.get("repeated_acks")))
     rc, err, ev, secs, _ = tftp_case("dup/mid.bin")
-    tap.check(rc == 0 and same("mid.bin") and ev.get("repeated_acks") == [50] and
+    tap(rc == 0 and same("mid.bin") and ev.get("repeated_acks") == [50] and
               os.path.getsize(out) == files["mid.bin"],
               "tftp: a repeated DATA block is acknowledged again, written once", err)
     rc, err, ev, secs, _ = tftp_case("stray/mid.bin")
-    tap.check(rc == 0 and same("mid.bin") and ev.get("stray_reply") == (OP_ERROR, 5),
+    tap(rc == 0 and same("mid.bin") and ev.get("stray_reply") == (OP_ERROR, 5),
               "tftp: a packet from another port gets ERROR 5 and the transfer goes on",
               err + repr(ev.get("stray_reply")))
     rc, err, ev, secs, _ = tftp_case("exact.bin")
-    tap.check(rc == 0 and same("exact.bin") and ev.get("blocks") == 101,
+    tap(rc == 0 and same("exact.bin") and ev.get("blocks") == 101,
               "tftp: a file of exactly 100 blocks ends with an empty 101st block",
               err + repr(ev.get("blocks")))
     rc, err, ev, secs, sessions = tftp_case("noopts/small.bin")
-    tap.check(rc == 0 and same("small.bin"),
+    tap(rc == 0 and same("small.bin"),
               "tftp: a server that ignores the options gets RFC 1350 with 512-byte blocks", err)
     rc, err, ev, secs, sessions = tftp_case("opterr/small.bin")
-    tap.check(rc == 0 and same("small.bin") and len(sessions) == 2 and sessions[1]["opts"] == {},
+    tap(rc == 0 and same("small.bin") and len(sessions) == 2 and sessions[1]["opts"] == {},
               "tftp: after ERROR 8 to the options, one plain request succeeds",
               err + repr([s["opts"] for s in sessions]))
     rc, err, ev, secs, _ = tftp_case("nonexistent.bin")
-    tap.check(rc == 1 and "ERROR 1 (file not found)" in err and "nonexistent.bin" in err and
+    tap(rc == 1 and "ERROR 1 (file not found)" in err and "nonexistent.bin" in err and
               "127.0.0.1:%d" % tftp.port in err and not os.path.exists(out),
               "tftp: ERROR 1 is reported with the server, URL and message (exit 1)", err)
     rc, err, ev, secs, _ = tftp_case("big.bin", "--max", "1M")
-    tap.check(rc == 1 and "tsize" in err and "EFBIG" in err and
+    tap(rc == 1 and "tsize" in err and "EFBIG" in err and
               ev.get("client_errors") == [(3, "file larger than the client's limit")] and
               ev.get("blocks") == 0,
               "tftp: a tsize above --max is refused before any block (ERROR 3 sent)",
               err + repr(ev.get("client_errors")))
     rc, err, ev, secs, _ = tftp_case("bigblk/small.bin")
-    tap.check(rc == 2 and "blksize=1568" in err and
+    tap(rc == 2 and "blksize=1568" in err and
               [c for c, _ in ev.get("client_errors", [])] == [8],
               "tftp: an OACK blksize larger than asked is refused with ERROR 8 (RFC 2348)",
               err + repr(ev.get("client_errors")))
     rc, err, ev, secs, _ = tftp_case("silent/small.bin", "--timeout", "2")
-    tap.check(rc == 2 and "ETIMEDOUT" in err and "no answer" in err and 1.5 < secs < 6,
+    tap(rc == 2 and "ETIMEDOUT" in err and "no answer" in err and 1.5 < secs < 6,
               "tftp: a silent server times out after --timeout (%.1f s)" % secs, err)
 
     # HTTP ---------------------------------------------------------------------------------
@@ -533,77 +521,77 @@ def run_all(tap, work):
 
     rc, err, reqs, secs = http_case(h + "/files/big.bin")
     hdrs = reqs[0][1] if reqs else {}
-    tap.check(rc == 0 and same("big.bin") and hdrs.get("User-Agent", "").startswith("embark/")
+    tap(rc == 0 and same("big.bin") and hdrs.get("User-Agent", "").startswith("embark/")
               and hdrs.get("Host") == "127.0.0.1:%d" % web.port and
               hdrs.get("Accept-Encoding") == "identity" and hdrs.get("Connection") == "close",
               "http: 40 MiB with Content-Length; Host, User-Agent embark/<version>, "
               "Accept-Encoding identity, Connection close (%.1f s)" % secs, err + repr(hdrs))
     rc, err, reqs, secs = http_case(h + "/chunked/big.bin")
-    tap.check(rc == 0 and same("big.bin"),
+    tap(rc == 0 and same("big.bin"),
               "http: 40 MiB chunked, sizes 1 B to 100 kB, extensions and a trailer", err)
     rc, err, reqs, secs = http_case("http://localhost:%d/redirect/abs" % web.port)
-    tap.check(rc == 0 and same("small.bin") and [r[0] for r in reqs] ==
+    tap(rc == 0 and same("small.bin") and [r[0] for r in reqs] ==
               ["/redirect/abs", "/files/small.bin"],
               "http: a 302 to an absolute Location (host name through getaddrinfo)", err)
     rc, err, reqs, secs = http_case(h + "/redirect/rel/a/b")
-    tap.check(rc == 0 and same("small.bin") and reqs[-1][0] == "/files/small.bin",
+    tap(rc == 0 and same("small.bin") and reqs[-1][0] == "/files/small.bin",
               "http: a 301 to a relative Location ../../../files/small.bin", err)
     rc, err, reqs, secs = http_case(h + "/redirect/chain/4")
-    tap.check(rc == 0 and same("small.bin") and len(reqs) == 6,
+    tap(rc == 0 and same("small.bin") and len(reqs) == 6,
               "http: 307 and 308, five redirects (the default limit)", err)
     rc, err, reqs, secs = http_case(h + "/redirect/chain/5")
-    tap.check(rc == 2 and "more than 5 times" in err and len(reqs) == 6,
+    tap(rc == 2 and "more than 5 times" in err and len(reqs) == 6,
               "http: a sixth redirect is refused", err)
     rc, err, reqs, secs = http_case(h + "/redirect/loop")
-    tap.check(rc == 2 and "more than 5 times" in err and "/redirect/loop" in err,
+    tap(rc == 2 and "more than 5 times" in err and "/redirect/loop" in err,
               "http: a redirect loop ends at the limit", err)
     rc, err, reqs, secs = http_case(h + "/cut/big.bin")
     ranges = [r[1].get("Range") for r in reqs]
-    tap.check(rc == 0 and same("big.bin") and len(reqs) == 2 and ranges[0] is None and
+    tap(rc == 0 and same("big.bin") and len(reqs) == 2 and ranges[0] is None and
               ranges[1] == "bytes=%d-" % (20 * MiB) and reqs[1][1].get("If-Range"),
               "http: a connection cut mid-body resumes with Range: bytes=N- and If-Range "
               "(206, Content-Range checked)", err + repr(ranges))
     rc, err, reqs, secs = http_case(h + "/cut-norange/big.bin")
-    tap.check(rc == 2 and "no byte ranges" in err and "20971520 of 41943040" in err and
+    tap(rc == 2 and "no byte ranges" in err and "20971520 of 41943040" in err and
               not os.path.exists(out), "http: a cut body without Accept-Ranges fails, "
               "saying how much arrived", err)
     rc, err, reqs, secs = http_case(h + "/cut-every/big.bin")
-    tap.check(rc == 2 and len(reqs) == 4 and "too often" in err,
+    tap(rc == 2 and len(reqs) == 4 and "too often" in err,
               "http: resuming stops after 3 attempts", err + repr(len(reqs)))
     rc, err, reqs, secs = http_case(h + "/missing.bin")
-    tap.check(rc == 1 and "answered 404" in err and "/missing.bin" in err and
+    tap(rc == 1 and "answered 404" in err and "/missing.bin" in err and
               "127.0.0.1:%d" % web.port in err, "http: 404 names URL and server (exit 1)", err)
     rc, err, reqs, secs = http_case(h + "/endless", "--max", "1M")
-    tap.check(rc == 1 and "EFBIG" in err and "chunked" in err and not os.path.exists(out),
+    tap(rc == 1 and "EFBIG" in err and "chunked" in err and not os.path.exists(out),
               "http: an endless chunked body stops at --max with EFBIG", err)
     rc, err, reqs, secs = http_case(h + "/files/big.bin", "--max", "1M")
-    tap.check(rc == 1 and "announces 41943040 bytes" in err,
+    tap(rc == 1 and "announces 41943040 bytes" in err,
               "http: a Content-Length above --max is refused before the body", err)
     for path, rule in (("/dup-cl", "more than one Content-Length"),
                        ("/te-cl", "both Transfer-Encoding and Content-Length"),
                        ("/folded", "folded header line")):
         rc, err, reqs, secs = http_case(h + path)
-        tap.check(rc == 2 and rule in err and "malformed response head" in err,
+        tap(rc == 2 and rule in err and "malformed response head" in err,
                   "http: %s is refused (%s)" % (path, rule), err)
     rc, err, reqs, secs = http_case(h + "/informational")
-    tap.check(rc == 0 and open(out, "rb").read() == b"hello",
+    tap(rc == 0 and open(out, "rb").read() == b"hello",
               "http: 100 and 103 heads are skipped before the 200", err)
     rc, err, reqs, secs = http_case(h + "/close-delimited")
-    tap.check(rc == 0 and same("small.bin"),
+    tap(rc == 0 and same("small.bin"),
               "http: a body without Content-Length ends with the connection", err)
     rc, err, reqs, secs = http_case(h + "/stall", "--timeout", "1")
-    tap.check(rc == 2 and "ETIMEDOUT" in err and secs < 3.5,
+    tap(rc == 2 and "ETIMEDOUT" in err and secs < 3.5,
               "http: a stalled body times out after --timeout (%.1f s)" % secs, err)
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
     cport = closed.getsockname()[1]
     closed.close()
     rc, err, reqs, secs = http_case("http://127.0.0.1:%d/x" % cport)
-    tap.check(rc == 2 and "ECONNREFUSED" in err and "127.0.0.1:%d" % cport in err,
+    tap(rc == 2 and "ECONNREFUSED" in err and "127.0.0.1:%d" % cport in err,
               "http: a closed port is reported as ECONNREFUSED", err)
     rc, err, reqs, secs = http_case("http://boot.invalid:%d/files/small.bin" % web.port,
                                     "--resolve", "boot.invalid:127.0.0.1")
-    tap.check(rc == 0 and same("small.bin") and reqs and
+    tap(rc == 0 and same("small.bin") and reqs and
               reqs[0][1].get("Host") == "boot.invalid:%d" % web.port,
               "http: --resolve HOST:ADDR goes through the resolver callback", err)
 
@@ -620,46 +608,46 @@ def run_all(tap, work):
     state.other_url = h
     for (kind, label), srv in servers.items():
         rc, err, reqs, secs = http_case(srv.base_url + "/files/mid.bin", "--ca", ca)
-        tap.check(rc == 0 and same("mid.bin"),
+        tap(rc == 0 and same("mid.bin"),
                   "https: %s, %s server certificate, verified against the CA" %
                   (label, "RSA" if kind == "rsa" else "ECDSA P-256"), err)
     s12 = servers[("rsa", "TLS 1.2")]
     s13 = servers[("ec", "TLS 1.3")]
     rc, err, reqs, secs = http_case(s13.base_url + "/cut/big.bin", "--ca", ca)
-    tap.check(rc == 0 and same("big.bin") and len(reqs) == 2,
+    tap(rc == 0 and same("big.bin") and len(reqs) == 2,
               "https: a cut TLS 1.3 body resumes with Range (%.1f s)" % secs, err)
     rc, err, reqs, secs = http_case(s12.base_url + "/chunked/mid.bin", "--ca", ca)
-    tap.check(rc == 0 and same("mid.bin"), "https: chunked over TLS 1.2", err)
+    tap(rc == 0 and same("mid.bin"), "https: chunked over TLS 1.2", err)
     rc, err, reqs, secs = http_case(s13.base_url + "/redirect/rel/a/b", "--ca", ca)
-    tap.check(rc == 0 and same("small.bin"), "https: a relative redirect stays on https", err)
+    tap(rc == 0 and same("small.bin"), "https: a relative redirect stays on https", err)
     rc, err, reqs, secs = http_case(s13.base_url + "/redirect/downgrade", "--ca", ca)
-    tap.check(rc == 1 and "https only to" in err and len(reqs) == 1,
+    tap(rc == 1 and "https only to" in err and len(reqs) == 1,
               "https: a redirect to http is refused", err)
     for srv in (s12, s13):
         rc, err, reqs, secs = http_case(srv.base_url + "/files/mid.bin", "--ca", wrong_ca)
-        tap.check(rc == 1 and "certificate was refused" in err and
+        tap(rc == 1 and "certificate was refused" in err and
                   "not correctly signed by the trusted CA" in err and
                   not reqs, "https: a certificate from another CA is refused (%s)" %
                   ("TLS 1.2" if srv is s12 else "TLS 1.3"), err)
     rc, err, reqs, secs = http_case("https://wrong.invalid:%d/files/mid.bin" % s13.port,
                                     "--ca", ca, "--resolve", "wrong.invalid:127.0.0.1")
-    tap.check(rc == 1 and "certificate was refused for 'wrong.invalid'" in err and
+    tap(rc == 1 and "certificate was refused for 'wrong.invalid'" in err and
               "Common Name" in err and not reqs,
               "https: a certificate for another host name is refused", err)
     rc, err, reqs, secs = http_case("https://127.0.0.1:%d/files/mid.bin" % s12.port, "--ca", ca)
-    tap.check(rc == 1 and "certificate was refused for '127.0.0.1'" in err,
+    tap(rc == 1 and "certificate was refused for '127.0.0.1'" in err,
               "https: an IP address the certificate does not name is refused", err)
     rc, err, reqs, secs = http_case(s13.base_url + "/files/mid.bin")
-    tap.check(rc == 1 and "needs a CA file" in err and not reqs,
+    tap(rc == 1 and "needs a CA file" in err and not reqs,
               "https: no CA file, no connection (never unverified)", err)
     rc, err, reqs, secs = http_case("https://localhost:%d/files/mid.bin" % web.port, "--ca", ca)
-    tap.check(rc == 2 and "not TLS" in err, "https: a plain http port is reported as not TLS",
+    tap(rc == 2 and "not TLS" in err, "https: a plain http port is reported as not TLS",
               err)
     bad_ca = os.path.join(work, "bad-ca.pem")
     with open(bad_ca, "w") as f:
         f.write("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
     rc, err, reqs, secs = http_case(s13.base_url + "/files/mid.bin", "--ca", bad_ca)
-    tap.check(rc == 2 and "CA file" in err and not reqs,
+    tap(rc == 2 and "CA file" in err and not reqs,
               "https: a CA file without a usable certificate is refused", err)
 
 

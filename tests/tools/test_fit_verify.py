@@ -20,24 +20,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import fdt as F  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from taplib import tap  # noqa: E402
 
 B = os.path.join(REPO, os.environ.get("B", "build"))
 EMBARK = os.path.join(B, "embark")
 WORK = os.path.join(B, "tests", "fit")
 KEYS = os.path.join(WORK, "keys")
-
-n = 0
-failed = 0
-
-
-def tap(ok, name, detail=""):
-    global n, failed
-    n += 1
-    failed += 0 if ok else 1
-    print(f"{'ok' if ok else 'not ok'} {n} - {name}", flush=True)
-    if not ok and detail:
-        for line in str(detail).strip().splitlines()[-12:]:
-            print(f"#   {line}", flush=True)
 
 
 def sh(*cmd, cwd=WORK):
@@ -371,7 +360,7 @@ def main():
     expect_refused("image signatures only, one image tampered",
                    mutate(f"{WORK}/imagesig.itb", "imgsig", flip_data),
                    f"{WORK}/imagesig.ctl.dtb", r"required key dev did not sign the image|does not match")
-    return 1 if failed else 0
+    return tap.status()
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from taplib import tap  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 EMBARK = os.path.join(REPO, os.environ.get("B", "build"), "embark")
@@ -34,20 +37,6 @@ NS_CLI = f"embark-cli-{os.getpid()}"
 SRV_IF, CLI_IF = "ebk-srv", "ebk-cli"
 CLI_MAC = "52:54:00:99:00:05"
 LEASE_ADDR = "10.99.0.57"
-
-n = 0
-failed = 0
-
-
-def report(ok, name, detail=""):
-    global n, failed
-    n += 1
-    if not ok:
-        failed += 1
-    print(f"{'ok' if ok else 'not ok'} {n} - {name}", flush=True)
-    if not ok and detail:
-        for line in str(detail).rstrip().splitlines():
-            print(f"#   {line}", flush=True)
 
 
 def sh(*argv, check=True, timeout=30):
@@ -121,7 +110,7 @@ def check_lease(r):
     try:
         lease = json.loads(r.stdout)
     except ValueError as e:
-        report(False, "embark dhcp --json prints a JSON lease", f"{e}\n{r.stdout}")
+        tap(False, "embark dhcp --json prints a JSON lease", f"{e}\n{r.stdout}")
         return None
     want = {
         "interface": CLI_IF, "mac": CLI_MAC, "address": LEASE_ADDR, "netmask": "255.255.255.0",
@@ -131,7 +120,7 @@ def check_lease(r):
         "pxeconffile": "pxelinux.cfg/default", "pathprefix": "/tftpboot/", "configured": True,
     }
     wrong = {k: (v, lease.get(k)) for k, v in want.items() if lease.get(k) != v}
-    report(not wrong, "lease fields: address, mask, router, DNS, PXE options, MTU, lease time",
+    tap(not wrong, "lease fields: address, mask, router, DNS, PXE options, MTU, lease time",
            "\n".join(f"{k}: want {w!r}, got {g!r}" for k, (w, g) in wrong.items()))
     return lease
 
@@ -139,63 +128,63 @@ def check_lease(r):
 def run_tests(log):
     r = in_cli(EMBARK, "dhcp", "--interface", CLI_IF, "--timeout", "20", "--configure", "--json",
                "--resolve", "www.boot.test", "--verbose")
-    report(r.returncode == 0, "embark dhcp --configure --json --resolve exits 0",
+    tap(r.returncode == 0, "embark dhcp --configure --json --resolve exits 0",
            f"exit {r.returncode}\n{r.stderr}")
     lease = check_lease(r)
     steps = [s for s in ("DHCPDISCOVER", "DHCPOFFER", "DHCPREQUEST", "DHCPACK") if s in r.stderr]
-    report(len(steps) == 4, "--verbose shows DISCOVER, OFFER, REQUEST, ACK", r.stderr)
-    report(lease is not None and lease.get("resolved") == "10.99.0.1",
+    tap(len(steps) == 4, "--verbose shows DISCOVER, OFFER, REQUEST, ACK", r.stderr)
+    tap(lease is not None and lease.get("resolved") == "10.99.0.1",
            "--resolve www.boot.test follows the CNAME with the lease's DNS server",
            f"{lease and lease.get('resolved')}\n{r.stderr}")
     dl = open(log).read()
     tags = [l for l in dl.splitlines() if " tags: " in l]
-    report("vendor class: PXEClient:Arch:00000:UNDI:002001" in dl and len(tags) >= 2
+    tap("vendor class: PXEClient:Arch:00000:UNDI:002001" in dl and len(tags) >= 2
            and all("bios" in t and "pxe" in t and "known" in t for t in tags),
            "dnsmasq matched options 60 (PXE class), 61 (client id) and 93 (arch)", dl[-3000:])
 
     a = sh("ip", "-n", NS_CLI, "-4", "addr", "show", "dev", CLI_IF, check=False).stdout
-    report(f"inet {LEASE_ADDR}/24 brd 10.99.0.255" in a, "address configured with prefix and "
+    tap(f"inet {LEASE_ADDR}/24 brd 10.99.0.255" in a, "address configured with prefix and "
            "broadcast", a)
     rt = sh("ip", "-n", NS_CLI, "-4", "route", "show", "default", check=False).stdout
-    report(f"default via 10.99.0.1 dev {CLI_IF} proto dhcp" in rt, "default route via the "
+    tap(f"default via 10.99.0.1 dev {CLI_IF} proto dhcp" in rt, "default route via the "
            "router, protocol dhcp", rt)
     ln = sh("ip", "-n", NS_CLI, "link", "show", "dev", CLI_IF, check=False).stdout
-    report("mtu 1400" in ln and ",UP" in ln, "link brought up, MTU 1400 from option 26", ln)
+    tap("mtu 1400" in ln and ",UP" in ln, "link brought up, MTU 1400 from option 26", ln)
 
     r = in_cli(EMBARK, "resolve", "boot.test", "--server", "10.99.0.1")
-    report(r.returncode == 0 and r.stdout.strip() == "10.99.0.1", "embark resolve boot.test",
+    tap(r.returncode == 0 and r.stdout.strip() == "10.99.0.1", "embark resolve boot.test",
            f"exit {r.returncode}\n{r.stdout}{r.stderr}")
     r = in_cli(EMBARK, "resolve", "10.1.2.3")
-    report(r.returncode == 0 and r.stdout.strip() == "10.1.2.3",
+    tap(r.returncode == 0 and r.stdout.strip() == "10.1.2.3",
            "a dotted quad needs no server and no query", f"{r.stdout}{r.stderr}")
     r = in_cli(EMBARK, "resolve", "nothing.test", "--server", "10.99.0.1")
-    report(r.returncode == 1 and "NXDOMAIN" in r.stderr and "10.99.0.1" in r.stderr,
+    tap(r.returncode == 1 and "NXDOMAIN" in r.stderr and "10.99.0.1" in r.stderr,
            "NXDOMAIN: exit 1, says so and names the server", f"exit {r.returncode}\n{r.stderr}")
     # Our own address: nothing listens on port 53 there, the kernel answers port unreachable.
     r = in_cli(EMBARK, "resolve", "boot.test", "--server", LEASE_ADDR, "--timeout", "3")
-    report(r.returncode == 1 and "refused" in r.stderr, "no name server there: refused",
+    tap(r.returncode == 1 and "refused" in r.stderr, "no name server there: refused",
            f"exit {r.returncode}\n{r.stderr}")
 
     r = in_cli(EMBARK, "dhcp", "--interface", CLI_IF, "--flush")
     a = sh("ip", "-n", NS_CLI, "-4", "addr", "show", "dev", CLI_IF, check=False).stdout
     rt = sh("ip", "-n", NS_CLI, "-4", "route", "show", check=False).stdout
-    report(r.returncode == 0 and "inet " not in a and not rt.strip(),
+    tap(r.returncode == 0 and "inet " not in a and not rt.strip(),
            "--flush removes the address and so the routes", f"{r.stderr}\n{a}\n{rt}")
 
     # Without --interface the only Ethernet link there is chosen; without --configure nothing
     # is set.
     r = in_cli(EMBARK, "dhcp", "--timeout", "20")
     a = sh("ip", "-n", NS_CLI, "-4", "addr", "show", "dev", CLI_IF, check=False).stdout
-    report(r.returncode == 0 and f"address     {LEASE_ADDR}/24 (not configured" in r.stdout
+    tap(r.returncode == 0 and f"address     {LEASE_ADDR}/24 (not configured" in r.stdout
            and f"interface   {CLI_IF}" in r.stdout and "inet " not in a,
            "interface chosen from /sys/class/net; text output; nothing configured",
            f"exit {r.returncode}\n{r.stdout}{r.stderr}\n{a}")
 
     r = in_cli(EMBARK, "dhcp", "--interface", "nosuch0", "--timeout", "2")
-    report(r.returncode == 1 and "nosuch0" in r.stderr, "a missing interface is named",
+    tap(r.returncode == 1 and "nosuch0" in r.stderr, "a missing interface is named",
            f"exit {r.returncode}\n{r.stderr}")
     r = in_cli(EMBARK, "dhcp", "--interface", CLI_IF, "--bogus")
-    report(r.returncode == 2 and "--bogus" in r.stderr, "a bad option is a usage error",
+    tap(r.returncode == 2 and "--bogus" in r.stderr, "a bad option is a usage error",
            f"exit {r.returncode}\n{r.stderr}")
 
 
@@ -277,16 +266,16 @@ def run_scripted_server(tmp):
         lease = json.loads(r.stdout)
     except ValueError:
         lease = {}
-    report(ready == "ready" and r.returncode == 0 and lease.get("address") == "10.99.0.77"
+    tap(ready == "ready" and r.returncode == 0 and lease.get("address") == "10.99.0.77"
            and "DHCPNAK" in r.stderr,
            "after a DHCPNAK the client starts again and gets the lease",
            f"exit {r.returncode}\n{r.stdout}{r.stderr}\n{msgs}")
     types = [m["type"] for m in msgs]
     xids = [m["xid"] for m in msgs]
-    report(types == [1, 3, 1, 3] and xids[0] == xids[1] and xids[2] == xids[3]
+    tap(types == [1, 3, 1, 3] and xids[0] == xids[1] and xids[2] == xids[3]
            and xids[0] != xids[2] and msgs[1]["requested"] == "10.99.0.77",
            "DISCOVER, REQUEST (option 50, same xid), then a new xid after the NAK", msgs)
-    report(lease.get("bootfile") == "boot/pxelinux.0" and lease.get("tftp_server") == "tftp.test"
+    tap(lease.get("bootfile") == "boot/pxelinux.0" and lease.get("tftp_server") == "tftp.test"
            and lease.get("lease_s") == 600,
            "option 67 split over options, file and sname (option 52) is put together",
            json.dumps(lease))
@@ -299,7 +288,7 @@ def run_silent_network(srv):
     t0 = time.monotonic()
     r = in_cli(EMBARK, "dhcp", "--interface", CLI_IF, "--timeout", "3")
     took = time.monotonic() - t0
-    report(r.returncode == 1 and f"{CLI_IF}: no DHCP lease within" in r.stderr
+    tap(r.returncode == 1 and f"{CLI_IF}: no DHCP lease within" in r.stderr
            and "DHCP server" in r.stderr and took < 6,
            f"no server: exit 1 after the timeout ({took:.1f} s) naming the interface",
            f"exit {r.returncode}\n{r.stderr}")
@@ -326,11 +315,11 @@ def main():
             run_silent_network(srv)
             run_scripted_server(tmp)
         except Exception as e:  # setup failures and timeouts are failures, not crashes
-            report(False, "network namespace test ran to the end", repr(e))
+            tap(False, "network namespace test ran to the end", repr(e))
         finally:
             teardown(srv)
-    print(f"# {n - failed} passed, {failed} failed", flush=True)
-    return 1 if failed else 0
+    print(f"# {tap.n - tap.failed} passed, {tap.failed} failed", flush=True)
+    return tap.status()
 
 
 if __name__ == "__main__":

@@ -34,6 +34,9 @@ import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from taplib import skip, tap  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 B = os.path.join(REPO, os.environ.get("B", "build"))
@@ -42,25 +45,6 @@ KERNEL = os.path.join(B, "kernel", "vmlinuz")
 INITRD = os.path.join(B, "tests", "target-initramfs.cpio")
 WORK = os.path.join(B, "tests", "segments")
 CMDLINE = "console=ttyS0,115200 panic=-1 embark.compare=kexec-tools"
-
-n = 0
-failed = 0
-
-
-def tap(ok, name, detail=""):
-    global n, failed
-    n += 1
-    failed += 0 if ok else 1
-    print(f"{'ok' if ok else 'not ok'} {n} - {name}", flush=True)
-    if not ok and detail:
-        for line in str(detail).strip().splitlines()[-12:]:
-            print(f"#   {line}", flush=True)
-
-
-def skip(name, why):
-    global n
-    n += 1
-    print(f"ok {n} - {name} # SKIP {why}", flush=True)
 
 
 def embark(*args):
@@ -284,7 +268,7 @@ def main():
             t()
         except Exception as e:  # a broken fixture is a failed test, not a crashed suite
             tap(False, f"{t.__name__} raised {type(e).__name__}", e)
-    return 1 if failed else 0
+    return tap.status()
 
 
 if __name__ == "__main__":

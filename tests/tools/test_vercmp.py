@@ -10,6 +10,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from taplib import tap  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 EMBARK = os.path.join(REPO, os.environ.get("B", "build"), "embark")
@@ -60,20 +63,11 @@ def run(argv):
 def main():
     analyze = shutil.which("systemd-analyze")
     if not analyze:
-        print("ok 1 # SKIP systemd-analyze is not installed")
+        tap.skip("vercmp against systemd-analyze", "systemd-analyze is not installed")
         return 0
-    n = failed = 0
-
     def check(name, want, got):
-        nonlocal n, failed
-        n += 1
-        if want == got:
-            print(f"ok {n} - vercmp {name}", flush=True)
-            return
-        failed += 1
-        print(f"not ok {n} - vercmp {name}", flush=True)
-        print(f"#   systemd-analyze: {want!r}", flush=True)
-        print(f"#   embark:          {got!r}", flush=True)
+        tap(want == got, f"vercmp {name}",
+            f"systemd-analyze: {want!r}\nembark:          {got!r}")
 
     for a, b in PAIRS:
         want, got = [], []
@@ -91,8 +85,8 @@ def main():
     # "--" as systemd-analyze needs it before a version that starts with '-'.
     check("'--' '-1' '2'", run([analyze, "compare-versions", "--", "-1", "2"]),
           run([EMBARK, "vercmp", "--", "-1", "2"]))
-    print(f"# {n - failed} passed, {failed} failed", flush=True)
-    return 1 if failed else 0
+    print(f"# {tap.n - tap.failed} passed, {tap.failed} failed", flush=True)
+    return tap.status()
 
 
 if __name__ == "__main__":
